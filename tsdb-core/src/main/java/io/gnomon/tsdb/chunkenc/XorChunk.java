@@ -60,6 +60,11 @@ import java.util.Objects;
  * <p>The first value XOR (sample 1) always opens a new window: the appender starts with no
  * window. Varints and v0 are byte-aligned; everything from v1 on is a bit stream.
  *
+ * <p>Length: the data ends with the byte that holds the last bit, as Prometheus 3.0 and later
+ * write it. Prometheus 2.x (before prometheus/prometheus#14854) appended one more zero byte when
+ * the stream ended on a byte boundary reached by a whole-byte write; such chunks decode the same
+ * (readers stop after num_samples), only their length and CRC differ.
+ *
  * <h2>Worked example</h2>
  *
  * <p>Samples {@code (1000, 1.0) (2000, 1.0) (3000, 2.0) (4005, 2.0) (5005, 4.0)} encode to 23 bytes:
@@ -341,6 +346,11 @@ public final class XorChunk implements Chunk {
     /** Encoded length in bytes, header and padding included. */
     public int length() {
         return (bitPos + 7) >>> 3;
+    }
+
+    /** Bits written, header included; the encoded length is this rounded up to whole bytes. */
+    int bitLength() {
+        return bitPos;
     }
 
     /** Bytes held by the backing array (for memory accounting and tests). */
