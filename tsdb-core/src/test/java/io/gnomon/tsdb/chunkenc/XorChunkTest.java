@@ -254,7 +254,10 @@ class XorChunkTest {
             for (int i = 0; i < n; i++) {
                 t += 1 + rnd.nextInt(3) * rnd.nextInt(100_000);
                 ts[i] = t;
-                vs[i] = i == 1 ? vs[0] + 1 : randomValue(rnd, i); // a window exists after sample 1
+                // v1 differs from v0 in its bits, so the appender has a window when the chunk is cut
+                // (without one, a reopened chunk resumes with Prometheus's 64-bit window; see below)
+                vs[i] = i == 1 ? Double.longBitsToDouble(Double.doubleToRawLongBits(vs[0]) ^ (1L << rnd.nextInt(64)))
+                        : randomValue(rnd, i);
             }
             int cut = 2 + rnd.nextInt(n - 1);
             XorChunk whole = encode(ts, vs);
