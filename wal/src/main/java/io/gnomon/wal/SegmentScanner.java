@@ -188,7 +188,7 @@ final class SegmentScanner implements Closeable {
             }
             if (!crcMatches(pos, length)) {
                 return fail(Kind.CRC_MISMATCH, at, "fragment checksum mismatch [kind=" + WalDescriptor.kindName(k)
-                        + ", length=" + length + "]", at + FRAGMENT_HEADER_LENGTH + length, true);
+                        + ", length=" + length + "]", at + 1, true); // the length itself may be the damage
             }
             kind = k;
             type = t;

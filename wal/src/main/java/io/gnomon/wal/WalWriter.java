@@ -80,7 +80,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * 47 57 41 4C 01 00 00 00   segment header: "GWAL", version 1, reserved
  * 01                        type: kind FULL, no flags
  * 00 05                     length 5
- * 8D 75 25 15               CRC32C over 01 00 05 68 65 6C 6C 6F
+ * 47 D2 5E BA               CRC32C over 01 00 05 68 65 6C 6C 6F
  * 68 65 6C 6C 6F            "hello"
  * </pre>
  * The record's end position is segment 0, offset 20.
