@@ -149,7 +149,7 @@ final class SegmentScanner implements Closeable {
             }
             final int pageLeft = PAGE_SIZE - pos;
             final long at = pageStart + pos;
-            if (pageLeft < FRAGMENT_HEADER_LENGTH) {
+            if (pageLeft <= FRAGMENT_HEADER_LENGTH) {
                 for (int i = pos; i < pageLength; i++) {
                     if (page[i] != 0) {
                         return fail(Kind.MALFORMED, pageStart + i, "non-zero byte in page padding",
@@ -263,7 +263,7 @@ final class SegmentScanner implements Closeable {
         while (at < limit) {
             final int inPage = (int) (at % PAGE_SIZE);
             final int pageLeft = PAGE_SIZE - inPage;
-            if (pageLeft < FRAGMENT_HEADER_LENGTH) {
+            if (pageLeft <= FRAGMENT_HEADER_LENGTH) {
                 at += pageLeft;
                 continue;
             }

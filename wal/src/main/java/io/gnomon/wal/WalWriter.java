@@ -48,11 +48,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * <p><b>Pages.</b> A segment file is a sequence of 32 KiB pages counted from offset 0 (the
- * header occupies the start of page 0). A fragment never crosses a page boundary. When fewer
- * bytes are left in a page than a fragment header plus one data byte, the rest of the page is
- * zero padding and the next fragment starts on the next page. The last page of a file may be
- * partial. A fragment header therefore always starts at a page-relative offset where at least
- * 7 bytes remain; a zero type byte there is never written (it marks a zero-filled tail).
+ * header occupies the start of page 0). A fragment never crosses a page boundary. When 7 or
+ * fewer bytes are left in a page (a fragment header and no room for data), the rest of the page
+ * is zero padding and the next fragment starts on the next page; this holds for empty records
+ * too, so the rule depends on the offset alone. The last page of a file may be partial. A
+ * fragment header therefore always starts where at least 8 bytes remain in its page; a zero
+ * type byte there is never written (it marks a zero-filled tail).
  *
  * <p><b>Fragment</b>:
  * <pre>
@@ -371,7 +372,7 @@ final class WalWriter implements Closeable {
         int remaining = payloadLength;
         while (true) {
             final int pageLeft = PAGE_SIZE - (int) (at % PAGE_SIZE);
-            if (pageLeft < FRAGMENT_HEADER_LENGTH + (remaining > 0 ? 1 : 0)) {
+            if (pageLeft <= FRAGMENT_HEADER_LENGTH) {
                 at += pageLeft;
                 continue;
             }
@@ -397,7 +398,7 @@ final class WalWriter implements Closeable {
         boolean first = true;
         while (true) {
             final int pageLeft = PAGE_SIZE - (int) (segmentOffset % PAGE_SIZE);
-            if (pageLeft < FRAGMENT_HEADER_LENGTH + (remaining > 0 ? 1 : 0)) {
+            if (pageLeft <= FRAGMENT_HEADER_LENGTH) {
                 for (int i = 0; i < pageLeft; i++) {
                     b.put((byte) 0);
                 }

@@ -40,9 +40,39 @@ class WalFormatTest {
         assertEquals(page - 8 + header + 1, WalWriter.framedLength(8, page - 8 - header + 1));
         // Six bytes left in a page cannot hold a header: padding, then the fragment.
         assertEquals(6 + header + 100, WalWriter.framedLength(page - 6, 100));
-        // Seven bytes left hold an empty record but not one data byte.
-        assertEquals(header, WalWriter.framedLength(page - 7, 0));
+        // Seven bytes left are padding, even for an empty record: the rule depends on the offset alone.
+        assertEquals(7 + header, WalWriter.framedLength(page - 7, 0));
         assertEquals(7 + header + 1, WalWriter.framedLength(page - 7, 1));
+        // Eight bytes left hold a header and one data byte.
+        assertEquals(header + 1, WalWriter.framedLength(page - 8, 1));
+        assertEquals(header + 1 + header + 1, WalWriter.framedLength(page - 8, 2));
+    }
+
+    @Test
+    void recordsAroundThePaddingBoundaryReadBack() {
+        final int page = WalDescriptor.PAGE_SIZE;
+        for (int left = 5; left <= 10; left++) {
+            for (int next = 0; next <= 3; next++) {
+                final Path sub = dir.resolve(left + "-" + next);
+                final byte[] filler = new byte[page - 8 - 7 - left];
+                final byte[] second = new byte[next];
+                java.util.Arrays.fill(second, (byte) 0x5A);
+                try (Wal wal = Wal.open(sub, WalOptions.defaults().withCompression(false))) {
+                    assertEquals(WalPosition.of(0, page - left), wal.append(ByteBuffer.wrap(filler)));
+                    final long end = wal.append(ByteBuffer.wrap(second));
+                    assertEquals(page - left + WalWriter.framedLength(page - left, next), WalPosition.offset(end));
+                }
+                try (WalReader r = WalReader.open(sub)) {
+                    assertTrue(r.next());
+                    assertEquals(filler.length, r.length());
+                    assertTrue(r.next(), () -> "second record, left=" + r.error());
+                    final byte[] got = new byte[r.length()];
+                    r.record().getBytes(0, got);
+                    assertArrayEquals(second, got);
+                    assertTrue(!r.next() && r.error() == null, () -> String.valueOf(r.error()));
+                }
+            }
+        }
     }
 
     @Test
