@@ -192,6 +192,15 @@ public final class Wal implements Closeable {
         }
     }
 
+    /** Indices of the log segments on disk, ascending (the segment being written included). */
+    public int[] segments() {
+        try {
+            return WalDirectory.segments(dir);
+        } catch (IOException e) {
+            throw WalException.io("cannot list wal directory", "dir=" + dir, e);
+        }
+    }
+
     /** Index of the newest checkpoint (the last segment it covers), or -1 if there is none. */
     public int checkpointIndex() {
         try {

@@ -612,7 +612,9 @@ final class WalWriter implements Closeable {
 
     /** Framed bytes waiting for the flusher, with the segment cuts that fall inside them. */
     private static final class Batch {
-        ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+        static final int INITIAL_CAPACITY = 256 * 1024;
+        static final int SHRINK_ABOVE = 32 * 1024 * 1024;
+        ByteBuffer buf = ByteBuffer.allocateDirect(INITIAL_CAPACITY);
         ByteBuffer crcView = buf.duplicate();
         int[] cutAt = new int[4];
         int[] cutSegment = new int[4];
@@ -658,6 +660,11 @@ final class WalWriter implements Closeable {
         }
 
         void clear() {
+            if (buf.capacity() > SHRINK_ABOVE) {
+                // One huge record must not pin its size in direct memory for the life of the WAL.
+                buf = ByteBuffer.allocateDirect(INITIAL_CAPACITY);
+                crcView = buf.duplicate();
+            }
             buf.clear();
             cuts = 0;
             records = 0;
