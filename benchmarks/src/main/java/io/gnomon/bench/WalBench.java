@@ -2,6 +2,7 @@ package io.gnomon.bench;
 
 import io.gnomon.wal.FsyncPolicy;
 import io.gnomon.wal.Wal;
+import io.gnomon.wal.WalMetrics;
 import io.gnomon.wal.WalOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * samples record of a commit: per sample a one-byte series-ref delta, a varint timestamp delta
  * around 15 s and an 8-byte float value from a random walk (about 11 bytes per sample), so
  * 2 KiB is ~190 samples and 10 KiB ~930. The score ({@code append}) is records/s; the
- * {@code bytes} counter is record bytes/s before compression.
+ * {@code bytes} counter is record bytes/s before compression. The fsync policy defaults to the
+ * WAL default; {@code -p fsyncPolicy=ALWAYS} measures group commit with an fsync per batch.
  *
  * <p>{@code java -jar benchmarks/target/benchmarks.jar WalBench -f 1 -wi 3 -i 5}
  */
@@ -72,6 +74,11 @@ public class WalBench {
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
+        final WalMetrics m = wal.metrics();
+        // Group commit at work: how many appends shared one write() and one fsync.
+        System.out.printf("%nwal: records=%d writes=%d fsyncs=%d records/write=%.1f framed/record bytes=%.0f%n",
+                m.records(), m.writes(), m.fsyncs(), (double) m.records() / Math.max(1, m.writes()),
+                (double) m.framedBytes() / Math.max(1, m.records()));
         wal.close();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
