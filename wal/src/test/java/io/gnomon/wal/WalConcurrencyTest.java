@@ -115,4 +115,28 @@ class WalConcurrencyTest {
         appendConcurrently(WalOptions.defaults().withSegmentSize(256 * 1024).withCompression(false)
                 .withMaxPendingBytes(WalDescriptor.PAGE_SIZE), 4, 2000, true);
     }
+
+    @Test
+    void interruptingAnAppenderNeitherBreaksTheWalNorLosesTheInterrupt() throws Exception {
+        try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
+            final int[] interruptedSeen = new int[1];
+            final Thread appender = new Thread(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    wal.append(ByteBuffer.wrap(record(i, 1000)));
+                    if (Thread.interrupted()) {
+                        interruptedSeen[0]++;
+                    }
+                }
+            });
+            appender.start();
+            while (appender.isAlive()) {
+                appender.interrupt();
+                Thread.sleep(0, 200_000);
+            }
+            appender.join();
+            assertTrue(interruptedSeen[0] > 0, "interrupts reached the appender");
+            wal.append(ByteBuffer.wrap(record(2000, 1000)));
+            assertEquals(TestRecords.range(0, 2001), WalRoundTripTest.readAll(wal.reader()));
+        }
+    }
 }
