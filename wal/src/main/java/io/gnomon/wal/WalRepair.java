@@ -75,43 +75,44 @@ final class WalRepair {
                 break;
             }
             expected = s + 1;
+            boolean headerValid = true;
+            long goodEnd = 0;
             try (SegmentRecords records = new SegmentRecords(new SegmentScanner(file, s, false, -1), false)) {
                 while (records.next()) {
                     scanned++;
                 }
-                final WalCorruptionException e = records.error();
-                if (e == null) {
-                    continue;
-                }
-                corruption = e;
-                final SegmentScanner scanner = records.scanner;
-                final long size = Files.size(file);
-                lost += (records.inRecord() || scanner.damagedRecord) ? 1 : 0;
-                if (scanner.resumeOffset < scanner.limit()) {
-                    lost += scanner.countRecordStarts(scanner.resumeOffset);
-                }
-                if (!scanner.headerValid) {
-                    records.close();
-                    Files.delete(file);
-                    deleted.add(s);
-                    discarded += size;
-                } else {
-                    truncatedTo = records.goodEnd();
-                    records.close();
-                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                        ch.truncate(truncatedTo);
-                        ch.force(true);
+                corruption = records.error();
+                if (corruption != null) {
+                    final SegmentScanner scanner = records.scanner;
+                    lost += (records.inRecord() || scanner.damagedRecord) ? 1 : 0;
+                    if (scanner.resumeOffset < scanner.limit()) {
+                        lost += scanner.countRecordStarts(scanner.resumeOffset);
                     }
-                    discarded += size - truncatedTo;
+                    headerValid = scanner.headerValid;
+                    goodEnd = records.goodEnd();
                 }
             }
-            if (corruption != null) {
-                for (int j = i + 1; j < live.size(); j++) {
-                    final long[] counted = countAndDelete(dir, live.get(j));
-                    lost += counted[0];
-                    discarded += counted[1];
-                    deleted.add(live.get(j));
+            if (corruption == null) {
+                continue;
+            }
+            final long size = Files.size(file);
+            if (!headerValid) {
+                Files.delete(file);
+                deleted.add(s);
+                discarded += size;
+            } else {
+                truncatedTo = goodEnd;
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.truncate(truncatedTo);
+                    ch.force(true);
                 }
+                discarded += size - truncatedTo;
+            }
+            for (int j = i + 1; j < live.size(); j++) {
+                final long[] counted = countAndDelete(dir, live.get(j));
+                lost += counted[0];
+                discarded += counted[1];
+                deleted.add(live.get(j));
             }
         }
         WalWriter.fsyncDirectory(dir);
