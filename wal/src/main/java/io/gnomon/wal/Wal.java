@@ -3,9 +3,12 @@ package io.gnomon.wal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.agrona.DirectBuffer;
 
 /**
@@ -14,7 +17,7 @@ import org.agrona.DirectBuffer;
  * mean. Format: see {@link WalWriter} and {@code docs/format/wal.md}.
  *
  * <h2>Lifecycle</h2>
- * {@link #open} creates the directory if needed, repairs it ({@link #repairReport()}), and starts
+ * {@link #open} creates the directory if needed, locks it against a second writer, repairs it ({@link #repairReport()}), and starts
  * a new segment after the last one; it never refuses to start because of a torn or corrupt tail
  * (it only refuses a segment written by a newer format version). Replay with {@link #reader()}
  * before appending, then append. {@link #close()} writes and fsyncs everything queued.
@@ -48,15 +51,21 @@ public final class Wal implements Closeable {
 
     private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
+    /** Name of the lock file in the WAL directory (not a segment name, so listings ignore it). */
+    public static final String LOCK_FILE = "lock";
+
     private final Path dir;
     private final WalOptions options;
     private final WalMetrics metrics;
     private final RepairReport repairReport;
     private final WalWriter writer;
     private final Object maintenance = new Object();
+    private final FileChannel lockChannel;
     private volatile boolean closed;
 
-    private Wal(Path dir, WalOptions options, WalMetrics metrics, RepairReport report, WalWriter writer) {
+    private Wal(Path dir, WalOptions options, WalMetrics metrics, RepairReport report, WalWriter writer,
+                FileChannel lockChannel) {
+        this.lockChannel = lockChannel;
         this.dir = dir;
         this.options = options;
         this.metrics = metrics;
@@ -72,7 +81,10 @@ public final class Wal implements Closeable {
      */
     public static Wal open(Path dir, WalOptions options) {
         final WalMetrics metrics = new WalMetrics();
+        FileChannel lock = null;
         try {
+            Files.createDirectories(dir);
+            lock = lock(dir);
             final RepairReport report = WalRepair.run(dir, metrics);
             final int[] segments = WalDirectory.segments(dir);
             final int[] checkpoints = WalDirectory.checkpoints(dir);
@@ -84,10 +96,43 @@ public final class Wal implements Closeable {
                 next = Math.max(next, checkpoints[checkpoints.length - 1] + 1);
             }
             final WalWriter writer = new WalWriter(dir, next, options, metrics, "gnomon-wal-flusher");
-            return new Wal(dir, options, metrics, report, writer);
-        } catch (IOException e) {
-            throw WalException.io("cannot open wal", "dir=" + dir, e);
+            return new Wal(dir, options, metrics, report, writer, lock);
+        } catch (IOException | RuntimeException e) {
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof IOException) {
+                throw WalException.io("cannot open wal", "dir=" + dir, (IOException) e);
+            }
+            throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * Takes the directory's {@value #LOCK_FILE} file lock so that no second {@code Wal}, in this
+     * or another process, writes the same directory. Released by {@link #close()} (or process exit).
+     */
+    private static FileChannel lock(Path dir) throws IOException {
+        final FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        boolean locked = false;
+        try {
+            locked = channel.tryLock() != null;
+        } catch (OverlappingFileLockException alreadyInThisJvm) {
+            locked = false;
+        } finally {
+            if (!locked) {
+                channel.close();
+            }
+        }
+        if (!locked) {
+            throw WalException.locked(dir);
+        }
+        return channel;
     }
 
     /** What {@link #open} repaired. */
@@ -348,6 +393,14 @@ public final class Wal implements Closeable {
             return;
         }
         closed = true;
-        writer.close();
+        try {
+            writer.close();
+        } finally {
+            try {
+                lockChannel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot release wal lock [dir=" + dir + "]", e);
+            }
+        }
     }
 }

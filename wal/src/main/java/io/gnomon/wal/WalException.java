@@ -25,6 +25,11 @@ public class WalException extends RuntimeException {
         return new WalException("wal writer failed earlier, no further appends [cause=" + cause + "]", cause);
     }
 
+    /** Another {@link Wal} (in this or another process) has the directory open. */
+    public static WalException locked(Object dir) {
+        return new WalException("wal directory is locked by another writer [dir=" + dir + "]", null);
+    }
+
     /** The WAL was closed. */
     public static WalException closed() {
         return new WalException("wal is closed", null);

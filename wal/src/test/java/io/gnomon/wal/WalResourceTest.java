@@ -4,6 +4,7 @@ import static io.gnomon.wal.TestRecords.record;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -70,6 +71,18 @@ class WalResourceTest {
         try (Wal again = Wal.open(dir, WalOptions.defaults())) {
             assertArrayEquals(new int[] {0, 1}, again.segments());
             assertEquals(WalPosition.segment(p), again.firstSegment());
+        }
+    }
+
+    @Test
+    void aSecondWriterOnTheSameDirectoryIsRefused() {
+        try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
+            final WalException e = assertThrows(WalException.class, () -> Wal.open(dir, WalOptions.defaults()));
+            assertTrue(e.getMessage().startsWith("wal directory is locked"), e.getMessage());
+            wal.append(ByteBuffer.wrap(record(1, 10)));
+        }
+        try (Wal wal = Wal.open(dir, WalOptions.defaults())) {
+            assertEquals(1, WalRoundTripTest.readAll(wal.reader()).size());
         }
     }
 }
