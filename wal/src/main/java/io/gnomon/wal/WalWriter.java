@@ -481,11 +481,12 @@ final class WalWriter implements Closeable {
                             break;
                         }
                         if (writtenPosition > durablePosition && options.fsyncPolicy() == FsyncPolicy.SEGMENT_AND_INTERVAL) {
-                            final long wait = lastSyncNanos + intervalNanos - System.nanoTime();
-                            if (wait <= 0) {
+                            // Compare differences of nanoTime values, as its javadoc asks.
+                            final long elapsed = System.nanoTime() - lastSyncNanos;
+                            if (elapsed >= intervalNanos) {
                                 break;
                             }
-                            flusherWake.awaitNanos(wait);
+                            flusherWake.awaitNanos(intervalNanos - elapsed);
                         } else {
                             flusherWake.await();
                         }

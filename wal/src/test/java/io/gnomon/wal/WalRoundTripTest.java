@@ -163,6 +163,18 @@ class WalRoundTripTest {
         }
     }
 
+    @Test
+    void intervalFsyncHappensWhileIdle() throws Exception {
+        try (Wal wal = Wal.open(dir, WalOptions.defaults().withFsyncIntervalMillis(50))) {
+            final long p = wal.append(ByteBuffer.wrap(record(1, 100)));
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (wal.durablePosition() < p && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(p, wal.durablePosition(), "the interval fsync ran without further appends");
+        }
+    }
+
     static List<Long> readAll(WalReader reader) {
         try (WalReader r = reader) {
             final List<Long> ids = new ArrayList<>();
