@@ -216,7 +216,16 @@ final class WalWriter implements Closeable {
     /** Same as {@link #submit(DirectBuffer, int, int)} for the bytes between position and limit. */
     long submit(ByteBuffer record) {
         final Scratch s = SCRATCH.get();
-        s.inView.wrap(record, record.position(), record.remaining());
+        if (!record.isDirect() && !record.hasArray()) {
+            // A read-only heap buffer exposes neither an array nor an address: copy it.
+            if (s.in.length < record.remaining()) {
+                s.in = new byte[record.remaining()];
+            }
+            record.duplicate().get(s.in, 0, record.remaining());
+            s.inView.wrap(s.in, 0, record.remaining());
+        } else {
+            s.inView.wrap(record, record.position(), record.remaining());
+        }
         try {
             return submit(s.inView, 0, record.remaining());
         } finally {

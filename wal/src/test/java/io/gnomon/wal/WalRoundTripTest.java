@@ -113,6 +113,7 @@ class WalRoundTripTest {
             assertEquals(100, direct.position(), "the caller's buffer position is not moved");
             wal.append(offHeap, 0, 5000);
             wal.append(new UnsafeBuffer(padded), 50, 5000);
+            wal.append(ByteBuffer.wrap(record(6, 5000)).asReadOnlyBuffer());
             final long p = wal.submit(new UnsafeBuffer(record(5, 300)), 0, 300);
             wal.await(p);
         }
@@ -124,7 +125,7 @@ class WalRoundTripTest {
                 ids.add(check(r.record(), r.length()));
             }
             assertNull(r.error());
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ids);
+            assertEquals(List.of(1L, 2L, 3L, 4L, 6L, 5L), ids);
         }
     }
 
