@@ -17,9 +17,10 @@ import org.agrona.DirectBuffer;
  * mean. Format: see {@link WalWriter} and {@code docs/format/wal.md}.
  *
  * <h2>Lifecycle</h2>
- * {@link #open} creates the directory if needed, locks it against a second writer, repairs it ({@link #repairReport()}), and starts
- * a new segment after the last one; it never refuses to start because of a torn or corrupt tail
- * (it only refuses a segment written by a newer format version). Replay with {@link #reader()}
+ * {@link #open} creates the directory if needed, locks it against a second writer, repairs it
+ * ({@link #repairReport()}), and starts a new segment after the last one; it never refuses to
+ * start because of a torn or corrupt tail (it only refuses a segment written by a newer format
+ * version, and a directory another {@code Wal} holds). Replay with {@link #reader()}
  * before appending, then append. {@link #close()} writes and fsyncs everything queued.
  *
  * <h2>Appending and acknowledgement</h2>
