@@ -34,6 +34,8 @@ final class HeadAppender implements Appender {
 
     private List<MemSeries> exSeries;
     private List<Exemplar> exList;
+    private List<MemSeries> mdSeries;
+    private List<Metadata> mdList;
 
     private final long[] rejected = new long[Rejection.values().length];
     private Labels firstRejectedLabels;
@@ -107,7 +109,12 @@ final class HeadAppender implements Appender {
         if (s == null) {
             return 0;
         }
-        head.putMetadata(s.labels, metadata);
+        if (mdList == null) {
+            mdList = new ArrayList<>();
+            mdSeries = new ArrayList<>();
+        }
+        mdSeries.add(s);
+        mdList.add(metadata);
         return s.ref;
     }
 
@@ -138,6 +145,9 @@ final class HeadAppender implements Appender {
     public AppendResult commit() {
         checkOpen();
         done = true;
+        if (head.wal != null) {
+            log();
+        }
         long appended = 0;
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
@@ -176,6 +186,11 @@ final class HeadAppender implements Appender {
                 }
             }
         }
+        if (mdList != null) {
+            for (int k = 0; k < mdList.size(); k++) {
+                head.putMetadata(mdSeries.get(k).labels, mdList.get(k));
+            }
+        }
         if (appended > 0) {
             head.updateTimeBounds(mint, maxt);
             head.samplesAppended.add(appended);
@@ -185,6 +200,46 @@ final class HeadAppender implements Appender {
         AppendResult result = new AppendResult(appended, exAppended, rejected, firstRejectedLabels, firstRejection, firstDetail);
         release();
         return result;
+    }
+
+    /**
+     * Writes this batch to the WAL and waits until it is acknowledged (in the OS, so it survives
+     * a process crash; fsynced too under the "always" policy). Samples that the commit may still
+     * refuse (out of order within the batch) are logged too: replay refuses them the same way.
+     *
+     * @throws io.gnomon.wal.WalException when the log cannot be written: nothing is made visible
+     */
+    private void log() {
+        var wal = head.wal;
+        var enc = head.encoder();
+        long last = -1;
+        if (n > 0) {
+            enc.beginSamples();
+            for (int i = 0; i < n; i++) {
+                enc.sample(sSeries[i].ref, sT[i], Double.longBitsToDouble(sV[i]));
+            }
+            last = wal.submit(enc.buffer(), 0, enc.finish());
+        }
+        if (exList != null) {
+            enc.beginExemplars();
+            for (int k = 0; k < exList.size(); k++) {
+                Exemplar e = exList.get(k);
+                enc.exemplar(exSeries.get(k).ref, e.timestamp(), e.value(), e.labels());
+            }
+            last = wal.submit(enc.buffer(), 0, enc.finish());
+        }
+        if (mdList != null) {
+            enc.beginMetadata();
+            for (int k = 0; k < mdList.size(); k++) {
+                Metadata m = mdList.get(k);
+                MemSeries s = mdSeries.get(k);
+                enc.metadata(s.ref, s.labels.metricName(), m.type(), m.unit(), m.help());
+            }
+            last = wal.submit(enc.buffer(), 0, enc.finish());
+        }
+        if (last >= 0) {
+            wal.await(last);
+        }
     }
 
     @Override
@@ -200,6 +255,8 @@ final class HeadAppender implements Appender {
         sV = null;
         exList = null;
         exSeries = null;
+        mdList = null;
+        mdSeries = null;
     }
 
     private void checkOpen() {
