@@ -283,12 +283,14 @@ public final class XorChunk implements Chunk {
 
     /**
      * Writes the low {@code n} bits of {@code bits} (1 to 57, bits above them ignored) at bit
-     * {@code bp}: one 8-byte load and store. Relies on every bit past {@code bp} being 0.
+     * {@code bp}: one 8-byte store. Relies on every bit past {@code bp} being 0, so only the
+     * partial byte at {@code bp} is read back: a byte load stays inside the previous 8-byte store
+     * and is forwarded from it, where an 8-byte load at a different offset would stall on it.
      */
     private int put(int bp, long bits, int n) {
         int p = bp >>> 3;
-        long w = (long) LONG_BE.get(data, p);
-        LONG_BE.set(data, p, w | ((bits << (64 - n)) >>> (bp & 7)));
+        byte[] d = data;
+        LONG_BE.set(d, p, ((long) d[p] << 56) | ((bits << (64 - n)) >>> (bp & 7)));
         return bp + n;
     }
 
