@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Encode and decode throughput of {@link XorChunk}, in samples per second: each invocation
@@ -51,52 +50,74 @@ public class XorChunkBench {
 
     @Setup
     public void setup() {
-        Random rnd = new Random(42);
-        ts = new long[CHUNKS][SAMPLES];
-        vs = new double[CHUNKS][SAMPLES];
-        encoded = new byte[CHUNKS][];
-        long bytes = 0;
-        for (int c = 0; c < CHUNKS; c++) {
-            String kind = mix;
-            if (kind.equals("mixed")) {
-                int r = rnd.nextInt(10);
-                kind = r < 4 ? "constant" : r < 8 ? "counter" : "noisy";
-            }
-            long t = 1_700_000_000_000L + c * 1_800_000L;
-            double v = kind.equals("constant") ? rnd.nextInt(1 << 20) * 4096.0 : rnd.nextInt(1_000_000);
-            for (int i = 0; i < SAMPLES; i++) {
-                ts[c][i] = t + (rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(20) : 0);
-                t += 15_000;
-                switch (kind) {
-                    case "constant":
-                        break;
-                    case "counter":
-                        v += rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(10_000);
-                        break;
-                    default:
-                        v = 50 + rnd.nextGaussian() * 10;
-                        break;
-                }
-                vs[c][i] = v;
-            }
-            XorChunk chunk = new XorChunk();
-            for (int i = 0; i < SAMPLES; i++) {
-                chunk.append(ts[c][i], vs[c][i]);
-            }
-            ByteBuffer b = chunk.bytes();
-            encoded[c] = new byte[b.remaining()];
-            b.get(encoded[c]);
-            bytes += encoded[c].length;
-        }
+        Corpus corpus = new Corpus(mix);
+        ts = corpus.ts;
+        vs = corpus.vs;
+        encoded = corpus.encoded;
         it = new XorIterator();
         System.out.printf("%n[XorChunkBench] mix=%s bytes/sample=%.3f (%d chunks x %d samples)%n",
-                mix, (double) bytes / (CHUNKS * SAMPLES), CHUNKS, SAMPLES);
+                mix, corpus.bytesPerSample(), CHUNKS, SAMPLES);
+    }
+
+    /** The samples of one mix, seeded, and their encoding. */
+    static final class Corpus {
+        final long[][] ts = new long[CHUNKS][SAMPLES];
+        final double[][] vs = new double[CHUNKS][SAMPLES];
+        final byte[][] encoded = new byte[CHUNKS][];
+
+        Corpus(String mix) {
+            Random rnd = new Random(42);
+            for (int c = 0; c < CHUNKS; c++) {
+                String kind = mix;
+                if (kind.equals("mixed")) {
+                    int r = rnd.nextInt(10);
+                    kind = r < 4 ? "constant" : r < 8 ? "counter" : "noisy";
+                }
+                long t = 1_700_000_000_000L + c * 1_800_000L;
+                double v = kind.equals("constant") ? rnd.nextInt(1 << 20) * 4096.0 : rnd.nextInt(1_000_000);
+                for (int i = 0; i < SAMPLES; i++) {
+                    ts[c][i] = t + (rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(20) : 0);
+                    t += 15_000;
+                    switch (kind) {
+                        case "constant":
+                            break;
+                        case "counter":
+                            v += rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(10_000);
+                            break;
+                        default:
+                            v = 50 + rnd.nextGaussian() * 10;
+                            break;
+                    }
+                    vs[c][i] = v;
+                }
+                XorChunk chunk = new XorChunk();
+                for (int i = 0; i < SAMPLES; i++) {
+                    chunk.append(ts[c][i], vs[c][i]);
+                }
+                ByteBuffer b = chunk.bytes();
+                encoded[c] = new byte[b.remaining()];
+                b.get(encoded[c]);
+            }
+        }
+
+        double bytesPerSample() {
+            long bytes = 0;
+            for (byte[] b : encoded) {
+                bytes += b.length;
+            }
+            return (double) bytes / (CHUNKS * SAMPLES);
+        }
     }
 
     /** A new chunk per 120 samples, as the head does, grown by copy from its initial size. */
     @Benchmark
     @OperationsPerInvocation(CHUNKS * SAMPLES)
-    public void encode(Blackhole bh) {
+    public long encode() {
+        return encodeAll(ts, vs);
+    }
+
+    static long encodeAll(long[][] ts, double[][] vs) {
+        long acc = 0;
         for (int c = 0; c < CHUNKS; c++) {
             long[] t = ts[c];
             double[] v = vs[c];
@@ -104,16 +125,20 @@ public class XorChunkBench {
             for (int i = 0; i < SAMPLES; i++) {
                 chunk.append(t[i], v[i]);
             }
-            bh.consume(chunk);
+            acc += chunk.length() + chunk.capacity();
         }
+        return acc;
     }
 
     /** One reused iterator over the encoded bytes; every timestamp and value is consumed. */
     @Benchmark
     @OperationsPerInvocation(CHUNKS * SAMPLES)
     public long decode() {
+        return decodeAll(encoded, it);
+    }
+
+    static long decodeAll(byte[][] encoded, XorIterator iter) {
         long acc = 0;
-        XorIterator iter = it;
         for (int c = 0; c < CHUNKS; c++) {
             byte[] b = encoded[c];
             XorChunk.iterator(b, 0, b.length, iter);
