@@ -14,6 +14,7 @@ import static io.gnomon.tsdb.chunkenc.XorChunkDescriptor.NO_WINDOW;
 import static io.gnomon.tsdb.chunkenc.XorChunkDescriptor.fitsDod;
 
 import io.gnomon.tsdb.storage.SampleIterator;
+import io.gnomon.tsdb.storage.ValueType;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -107,7 +108,7 @@ import java.util.Objects;
 public final class XorChunk implements Chunk {
     /**
      * Bytes that must be free past the current byte before an append: the largest sample plus the
-     * 8-byte word that {@link #put} reads and writes back.
+     * 8-byte word that {@link #put} stores at the byte holding the last bit.
      */
     static final int HEADROOM = MAX_SAMPLE_BYTES + 8;
     /** Samples a chunk is usually cut at (Prometheus's target); sizes the projected growth. */
@@ -152,7 +153,7 @@ public final class XorChunk implements Chunk {
     public static XorChunk copyOf(byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
         XorIterator it = iterator(src, offset, length, null);
-        while (it.next() != io.gnomon.tsdb.storage.ValueType.NONE) {
+        while (it.next() != ValueType.NONE) {
             // Replays to the end to learn the appender state.
         }
         if (it.err() != null) {
@@ -193,7 +194,7 @@ public final class XorChunk implements Chunk {
      * Appends a sample. The caller guarantees {@code t} is greater than the last appended
      * timestamp (not checked: the head rejects out-of-order samples before they get here).
      *
-     * @throws IllegalStateException when the chunk already holds {@link #MAX_SAMPLES} samples
+     * @throws IllegalStateException when the chunk already holds {@link XorChunkDescriptor#MAX_SAMPLES} samples
      */
     public void append(long t, double v) {
         int n = count;
