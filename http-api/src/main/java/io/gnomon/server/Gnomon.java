@@ -4,8 +4,11 @@ import io.gnomon.http.HttpServer;
 import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
+import io.gnomon.tsdb.Db;
 import io.gnomon.tsdb.head.Head;
 import io.gnomon.tsdb.head.HeadOptions;
+import io.gnomon.wal.FsyncPolicy;
+import io.gnomon.wal.WalOptions;
 import io.gnomon.tsdb.metrics.MetricRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -39,7 +42,7 @@ public final class Gnomon implements Closeable {
     private volatile String notReadyReason = "storage is starting";
     private FileChannel lockChannel;
     private FileLock lock;
-    private Head head;
+    private Db db;
     private HttpServer http;
     private InetSocketAddress address;
     private volatile boolean closed;
@@ -60,8 +63,10 @@ public final class Gnomon implements Closeable {
             (int) flags.integer("web.max-connections")), routes());
         address = http.start();
 
-        head = new Head(new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")));
-        registry.register(head);
+        notReadyReason = "replaying the write-ahead log";
+        db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
+            walOptions(flags));
+        registry.register(db.head());
         registry.register(new JvmMetrics());
         registry.register(w -> w.family("gnomon_http_open_connections", "gauge", "Open HTTP connections.")
             .sample("gnomon_http_open_connections", http.openConnections()));
@@ -70,6 +75,13 @@ public final class Gnomon implements Closeable {
         ready = true;
         notReadyReason = "";
         return address;
+    }
+
+    static WalOptions walOptions(Flags flags) {
+        return WalOptions.defaults()
+            .withCompression(flags.bool("storage.tsdb.wal-compression"))
+            .withFsyncPolicy(flags.string("storage.tsdb.wal-fsync").equals("always") ? FsyncPolicy.ALWAYS : FsyncPolicy.SEGMENT_AND_INTERVAL)
+            .withFsyncIntervalMillis(flags.duration("storage.tsdb.wal-fsync-interval").toMillis());
     }
 
     private void lockDataDir(Path dataDir) throws IOException {
@@ -128,7 +140,12 @@ public final class Gnomon implements Closeable {
     }
 
     public Head head() {
-        return head;
+        return db.head();
+    }
+
+    /** The database; null before {@link #start()}. */
+    public Db db() {
+        return db;
     }
 
     public boolean isReady() {
@@ -156,6 +173,13 @@ public final class Gnomon implements Closeable {
         notReadyReason = "shutting down";
         if (http != null) {
             http.close();
+        }
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                LOG.warning("closing storage failed: " + e);
+            }
         }
         try {
             if (lock != null) {
