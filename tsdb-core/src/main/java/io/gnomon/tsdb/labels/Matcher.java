@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
 public final class Matcher {
     /** Prometheus's limit on the number of values {@link #setMatches()} returns. */
     static final int MAX_SET_MATCHES = 256;
+    /** Larger literal alternations (dashboards generate them) still match by hash lookup. */
+    static final int MAX_LOOKUP_SET = 10_000;
 
     private final MatchType type;
     private final String name;
@@ -231,16 +233,16 @@ public final class Matcher {
             } catch (StackOverflowError | RuntimeException e) {
                 throw InvalidMatcherException.of(InvalidMatcherException.TOO_COMPLEX, value);
             }
-            List<String> set = literalSet(root, false);
+            List<String> set = literalSet(root, false, MAX_LOOKUP_SET);
             if (set != null) {
                 List<String> values = Collections.unmodifiableList(new ArrayList<>(new LinkedHashSet<>(set)));
                 if (values.size() == 1) {
                     return new Re(Kind.LITERAL, values, null, null, p, "", src);
                 }
-                return new Re(Kind.SET, values, new HashSet<>(values), null, p, "", src);
+                return new Re(Kind.SET, values.size() <= MAX_SET_MATCHES ? values : null, new HashSet<>(values), null, p, "", src);
             }
-            List<String> folded = literalSet(root, true);
-            if (folded != null && folded.size() <= MAX_SET_MATCHES) {
+            List<String> folded = literalSet(root, true, MAX_LOOKUP_SET);
+            if (folded != null) {
                 Set<String> keys = new HashSet<>();
                 for (String s : folded) {
                     keys.add(foldKey(s));
@@ -297,11 +299,11 @@ public final class Matcher {
 
     /**
      * The strings a tree accepts when it is built only of literals, alternations and
-     * concatenations, at most {@link #MAX_SET_MATCHES}; null otherwise. With {@code folded}
+     * concatenations, at most {@code cap} of them; null otherwise. With {@code folded}
      * false, case-insensitive literals disqualify; with true, every literal must be
      * case-insensitive or caseless.
      */
-    private static List<String> literalSet(Re2Syntax.Node n, boolean folded) {
+    private static List<String> literalSet(Re2Syntax.Node n, boolean folded, int cap) {
         switch (n.op) {
             case EMPTY:
                 return List.of("");
@@ -318,8 +320,8 @@ public final class Matcher {
             case ALTERNATE: {
                 List<String> out = new ArrayList<>();
                 for (Re2Syntax.Node s : n.subs) {
-                    List<String> sub = literalSet(s, folded);
-                    if (sub == null || out.size() + sub.size() > MAX_SET_MATCHES) {
+                    List<String> sub = literalSet(s, folded, cap);
+                    if (sub == null || out.size() + sub.size() > cap) {
                         return null;
                     }
                     out.addAll(sub);
@@ -329,8 +331,8 @@ public final class Matcher {
             case CONCAT: {
                 List<String> acc = List.of("");
                 for (Re2Syntax.Node s : n.subs) {
-                    List<String> sub = literalSet(s, folded);
-                    if (sub == null || (long) acc.size() * sub.size() > MAX_SET_MATCHES) {
+                    List<String> sub = literalSet(s, folded, cap);
+                    if (sub == null || (long) acc.size() * sub.size() > cap) {
                         return null;
                     }
                     List<String> next = new ArrayList<>(acc.size() * sub.size());

@@ -168,6 +168,8 @@ class MatcherTest {
         String big = String.join("|", java.util.stream.IntStream.range(0, 300).mapToObj(i -> "v" + i).toList());
         assertNull(Matcher.create(MatchType.RE, "l", big).setMatches());
         assertTrue(Matcher.create(MatchType.RE, "l", big).matches("v299"));
+        assertFalse(Matcher.create(MatchType.RE, "l", big).matches("v300"));
+        assertEquals("SET", Matcher.create(MatchType.RE, "l", big).strategy()); // matched by lookup, not by Java
         assertEquals("foo", Matcher.create(MatchType.RE, "l", "foo.*").prefix());
     }
 
