@@ -58,15 +58,15 @@ final class HeadAppender implements Appender {
         }
         if (t < minValidTime) {
             reject(Rejection.TOO_OLD, s.labels, "timestamp " + t);
-            return s.ref;
+            return s.ref();
         }
         int code = s.appendable(t, v);
         if (code > 0) {
             reject(Rejection.values()[code - 1], s.labels, "timestamp " + t);
-            return s.ref;
+            return s.ref();
         }
         if (code == 0) {
-            return s.ref; // exact repeat of the newest sample: accepted, nothing to store
+            return s.ref(); // exact repeat of the newest sample: accepted, nothing to store
         }
         if (n == sT.length) {
             int cap = n * 2;
@@ -78,7 +78,7 @@ final class HeadAppender implements Appender {
         sT[n] = t;
         sV[n] = Double.doubleToRawLongBits(v);
         n++;
-        return s.ref;
+        return s.ref();
     }
 
     @Override
@@ -91,7 +91,7 @@ final class HeadAppender implements Appender {
         Rejection r = head.exemplars.validate(s.labels, exemplar);
         if (r != null) {
             reject(r, s.labels, "exemplar " + exemplar.labels() + " at " + exemplar.timestamp());
-            return s.ref;
+            return s.ref();
         }
         if (exList == null) {
             exList = new ArrayList<>();
@@ -99,7 +99,7 @@ final class HeadAppender implements Appender {
         }
         exSeries.add(s);
         exList.add(exemplar);
-        return s.ref;
+        return s.ref();
     }
 
     @Override
@@ -115,7 +115,7 @@ final class HeadAppender implements Appender {
         }
         mdSeries.add(s);
         mdList.add(metadata);
-        return s.ref;
+        return s.ref();
     }
 
     private MemSeries resolve(long ref, Labels labels) {
@@ -216,7 +216,7 @@ final class HeadAppender implements Appender {
         if (n > 0) {
             enc.beginSamples();
             for (int i = 0; i < n; i++) {
-                enc.sample(sSeries[i].ref, sT[i], Double.longBitsToDouble(sV[i]));
+                enc.sample(sSeries[i].ref(), sT[i], Double.longBitsToDouble(sV[i]));
             }
             last = wal.submit(enc.buffer(), 0, enc.finish());
         }
@@ -224,7 +224,7 @@ final class HeadAppender implements Appender {
             enc.beginExemplars();
             for (int k = 0; k < exList.size(); k++) {
                 Exemplar e = exList.get(k);
-                enc.exemplar(exSeries.get(k).ref, e.timestamp(), e.value(), e.labels());
+                enc.exemplar(exSeries.get(k).ref(), e.timestamp(), e.value(), e.labels());
             }
             last = wal.submit(enc.buffer(), 0, enc.finish());
         }
@@ -233,7 +233,7 @@ final class HeadAppender implements Appender {
             for (int k = 0; k < mdList.size(); k++) {
                 Metadata m = mdList.get(k);
                 MemSeries s = mdSeries.get(k);
-                enc.metadata(s.ref, s.labels.metricName(), m.type(), m.unit(), m.help());
+                enc.metadata(s.ref(), s.labels.metricName(), m.type(), m.unit(), m.help());
             }
             last = wal.submit(enc.buffer(), 0, enc.finish());
         }

@@ -37,16 +37,17 @@ import java.util.function.Predicate;
  * over the old list keep a frozen, consistent view.
  *
  * <h2>Memory</h2>
- * Refs are stored as {@code long}s in pages of 1024 (see {@link RefList}): 8 bytes per ref, plus
+ * Refs are stored as {@code int}s in pages of 1024 (see {@link RefList}): 4 bytes per ref (the
+ * head hands out refs below 2^31, see {@code StripeSeries}; {@link #add} refuses larger ones), plus
  * the unused tail of each list's last page (the first page grows by 50% until full, so small lists
  * waste at most a third), plus about 100 bytes per distinct label pair (list object, page
  * directory, array headers, hash-map node and table slot). A series with 10 labels whose values
- * are shared by many series costs {@code 11 refs (10 pairs + all) * 8 B = 88 B} plus slack; label
+ * are shared by many series costs {@code 11 refs (10 pairs + all) * 4 B = 44 B} plus slack; label
  * pairs unique to one series (ids, uuids) add the ~100 B fixed cost on top. BENCHMARKS.md gives
  * the measured number; {@link #estimatedBytes()} computes the same from the live structure.
  */
 public final class MemPostings {
-    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, RefList>> byName = new ConcurrentHashMap<>();
     private volatile RefList all = new RefList();
@@ -59,8 +60,8 @@ public final class MemPostings {
      * @throws IllegalArgumentException when {@code ref} is negative
      */
     public void add(long ref, Labels lset) {
-        if (ref < 0) {
-            throw new IllegalArgumentException("series ref must not be negative [ref=" + ref + "]");
+        if (ref < 0 || ref > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("series ref out of range [ref=" + ref + ", max=" + Integer.MAX_VALUE + "]");
         }
         synchronized (writeLock) {
             for (int i = 0; i < lset.size(); i++) {
@@ -199,7 +200,7 @@ public final class MemPostings {
 
     /**
      * Estimated heap bytes held by this index, excluding the label strings (interned and shared
-     * with the series). Per list: 16 B object + 16 B array header + 8 B per slot of capacity; per
+     * with the series). Per list: 16 B object + 16 B array header + 4 B per slot of capacity; per
      * label pair 40 B of hash-map node and table; per name 100 B of map. Compressed oops assumed.
      */
     public long estimatedBytes() {
@@ -214,11 +215,11 @@ public final class MemPostings {
     }
 
     private static long listBytes(RefList list) {
-        long[][] pages = list.pages;
+        int[][] pages = list.pages;
         long bytes = 16 + 16 + 4L * pages.length;
-        for (long[] page : pages) {
+        for (int[] page : pages) {
             if (page != null) {
-                bytes += 16 + 8L * page.length;
+                bytes += 16 + 4L * page.length;
             }
         }
         return bytes;
@@ -236,43 +237,43 @@ public final class MemPostings {
         static final int PAGE_SHIFT = 10;
         static final int PAGE = 1 << PAGE_SHIFT;
         static final int PAGE_MASK = PAGE - 1;
-        private static final long[][] NO_PAGES = new long[0][];
+        private static final int[][] NO_PAGES = new int[0][];
 
-        volatile long[][] pages;
+        volatile int[][] pages;
         volatile int size;
 
         RefList() {
             this.pages = NO_PAGES;
         }
 
-        private RefList(long[][] pages, int size) {
+        private RefList(int[][] pages, int size) {
             this.pages = pages;
             this.size = size;
         }
 
-        static long get(long[][] pages, int i) {
+        static long get(int[][] pages, int i) {
             return pages[i >>> PAGE_SHIFT][i & PAGE_MASK];
         }
 
-        private static long getAcquire(long[][] pages, int i) {
-            return (long) REFS.getAcquire(pages[i >>> PAGE_SHIFT], i & PAGE_MASK);
+        private static long getAcquire(int[][] pages, int i) {
+            return (int) REFS.getAcquire(pages[i >>> PAGE_SHIFT], i & PAGE_MASK);
         }
 
-        private static void setRelease(long[][] pages, int i, long v) {
-            REFS.setRelease(pages[i >>> PAGE_SHIFT], i & PAGE_MASK, v);
+        private static void setRelease(int[][] pages, int i, long v) {
+            REFS.setRelease(pages[i >>> PAGE_SHIFT], i & PAGE_MASK, (int) v);
         }
 
         /** Adds {@code ref}; the caller holds the write lock. */
         void add(long ref) {
             int n = size;
-            long[][] p = pages;
+            int[][] p = pages;
             long last = n > 0 ? get(p, n - 1) : -1;
             if (last == ref) {
                 return;
             }
             if (last < ref) {
                 p = ensureSlot(n);
-                p[n >>> PAGE_SHIFT][n & PAGE_MASK] = ref;
+                p[n >>> PAGE_SHIFT][n & PAGE_MASK] = (int) ref;
                 size = n + 1; // volatile write publishes the ref (and any new page)
                 return;
             }
@@ -298,17 +299,17 @@ public final class MemPostings {
         }
 
         /** Makes slot {@code i} (== size) writable and returns the current page directory. */
-        private long[][] ensureSlot(int i) {
-            long[][] p = pages;
+        private int[][] ensureSlot(int i) {
+            int[][] p = pages;
             int page = i >>> PAGE_SHIFT;
             if (page == 0) {
-                long[] first = p.length == 0 ? null : p[0];
+                int[] first = p.length == 0 ? null : p[0];
                 if (first == null || i >= first.length) {
                     int cap = first == null ? 1 : Math.min(PAGE, first.length + Math.max(1, first.length >>> 1));
-                    long[] grown = first == null ? new long[cap] : Arrays.copyOf(first, cap);
+                    int[] grown = first == null ? new int[cap] : Arrays.copyOf(first, cap);
                     // A new directory: readers holding the old one keep reading the old first page,
                     // whose contents are frozen from now on.
-                    long[][] dir = p.length == 0 ? new long[1][] : p.clone();
+                    int[][] dir = p.length == 0 ? new int[1][] : p.clone();
                     dir[0] = grown;
                     p = dir;
                     pages = p;
@@ -317,10 +318,10 @@ public final class MemPostings {
             }
             if (page >= p.length) {
                 p = Arrays.copyOf(p, Math.max(page + 1, p.length * 2));
-                p[page] = new long[PAGE];
+                p[page] = new int[PAGE];
                 pages = p;
             } else if (p[page] == null) {
-                p[page] = new long[PAGE]; // published by the size write that follows
+                p[page] = new int[PAGE]; // published by the size write that follows
             }
             return p;
         }
@@ -328,7 +329,7 @@ public final class MemPostings {
         /** A copy without the deleted refs; {@code this} when none is deleted; null when empty (unless keepEmpty). */
         RefList without(LongPredicate deleted, boolean keepEmpty) {
             int n = size;
-            long[][] p = pages;
+            int[][] p = pages;
             int kept = 0;
             for (int i = 0; i < n; i++) {
                 if (!deleted.test(get(p, i))) {
@@ -342,9 +343,9 @@ public final class MemPostings {
                 return null;
             }
             int npages = (kept + PAGE - 1) >>> PAGE_SHIFT;
-            long[][] out = new long[Math.max(1, npages)][];
+            int[][] out = new int[Math.max(1, npages)][];
             for (int k = 0; k < npages; k++) {
-                out[k] = new long[npages == 1 ? kept : PAGE];
+                out[k] = new int[npages == 1 ? kept : PAGE];
             }
             if (npages == 0) {
                 out = NO_PAGES;
@@ -353,7 +354,7 @@ public final class MemPostings {
             for (int i = 0; i < n; i++) {
                 long r = get(p, i);
                 if (!deleted.test(r)) {
-                    out[j >>> PAGE_SHIFT][j & PAGE_MASK] = r;
+                    out[j >>> PAGE_SHIFT][j & PAGE_MASK] = (int) r;
                     j++;
                 }
             }
@@ -368,7 +369,7 @@ public final class MemPostings {
     /** A cursor over a live {@link RefList}; see the class javadoc for what it guarantees. */
     static final class LiveCursor implements Postings {
         private final RefList list;
-        private long[][] pages;
+        private int[][] pages;
         private int n;
         private int pos = -1;
         private long cur = -1;
@@ -431,7 +432,7 @@ public final class MemPostings {
         }
 
         /** First index in {@code [lo, hi)} with a ref {@code >= v}, or {@code hi}. */
-        private static int gallop(long[][] pages, int lo, int hi, long v) {
+        private static int gallop(int[][] pages, int lo, int hi, long v) {
             int step = 1;
             int prev = lo;
             int i = lo;
