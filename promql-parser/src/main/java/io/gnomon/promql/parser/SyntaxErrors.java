@@ -61,7 +61,8 @@ final class SyntaxErrors {
             context = "@";
             expected = "timestamp";
         } else if (inRange || prevType == PromQLLexer.LEFT_BRACKET) {
-            if (prevType == PromQLLexer.LEFT_BRACKET) {
+            if (prevType == PromQLLexer.LEFT_BRACKET || prevType == PromQLLexer.STEP || prevType == PromQLLexer.RANGE
+                    || prevType == PromQLLexer.MIN_OF || prevType == PromQLLexer.MAX_OF) {
                 context = "subquery or range selector";
                 expected = "number, duration, step(), or range()";
             } else if (prevType == PromQLLexer.COLON) {
