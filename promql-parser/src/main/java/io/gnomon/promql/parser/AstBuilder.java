@@ -24,9 +24,9 @@ import io.gnomon.promql.functions.Functions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * Turns the ANTLR parse tree into the typed AST and raises the errors that Prometheus raises
@@ -36,6 +36,9 @@ import org.antlr.v4.runtime.Token;
 final class AstBuilder {
     /** Largest duration in seconds that fits Go's int64 nanoseconds. */
     private static final double MAX_DURATION_SECONDS = 9.223372036854775807e9;
+
+    private static final VectorMatching PLAIN =
+            new VectorMatching(VectorMatching.Cardinality.ONE_TO_ONE, List.of(), false, List.of(), null, null);
 
     private final String query;
     private final int[] cpToChar; // code point index -> char index, null when identical
@@ -144,21 +147,18 @@ final class AstBuilder {
     private Expr vectorSelector(PromQL.VectorSelectorContext x) {
         String name = "";
         if (x.metricIdentifier() != null) {
-            name = x.metricIdentifier().getText();
+            name = x.metricIdentifier().getStart().getText();
         }
         List<LabelMatcher> matchers = new ArrayList<>();
         if (x.labelMatchers() != null) {
             for (PromQL.LabelMatcherContext m : x.labelMatchers().labelMatcher()) {
                 if (m instanceof PromQL.LabelMatchContext lm) {
-                    String label;
-                    if (lm.IDENTIFIER() != null) {
-                        label = lm.IDENTIFIER().getText();
-                    } else {
-                        label = unquote(lm.STRING(0).getSymbol());
-                    }
-                    Token valueTok = lm.STRING(lm.STRING().size() - 1).getSymbol();
-                    String value = unquote(valueTok);
-                    matchers.add(new LabelMatcher(matchType(lm.matchOp().getStart()), label, value));
+                    // children: name (IDENTIFIER or STRING), matchOp, STRING
+                    Token nameTok = ((TerminalNode) lm.getChild(0)).getSymbol();
+                    String label = nameTok.getType() == PromQLLexer.IDENTIFIER ? nameTok.getText() : unquote(nameTok);
+                    Token opTok = ((ParserRuleContext) lm.getChild(1)).getStart();
+                    String value = unquote(((TerminalNode) lm.getChild(2)).getSymbol());
+                    matchers.add(new LabelMatcher(matchType(opTok), label, value));
                 } else {
                     PromQL.QuotedMetricNameContext q = (PromQL.QuotedMetricNameContext) m;
                     matchers.add(LabelMatcher.eq(LabelMatcher.METRIC_NAME, unquote(q.STRING().getSymbol())));
@@ -195,10 +195,14 @@ final class AstBuilder {
     }
 
     private Expr binary(PromQL.BinaryContext x) {
-        Expr lhs = build(x.expr(0));
-        Expr rhs = build(x.expr(1));
+        // children: expr, op, binModifiers, expr
+        Expr lhs = build((PromQL.ExprContext) x.getChild(0));
+        Expr rhs = build((PromQL.ExprContext) x.getChild(3));
         BinaryOp op = binaryOp(x.op);
-        PromQL.BinModifiersContext m = x.binModifiers();
+        PromQL.BinModifiersContext m = (PromQL.BinModifiersContext) x.getChild(2);
+        if (m.getChildCount() == 0) {
+            return new BinaryExpr(op, lhs, rhs, PLAIN, false, lhs.pos().merge(rhs.pos()));
+        }
         boolean returnBool = m.BOOL() != null;
         List<String> matchingLabels = List.of();
         boolean on = false;
@@ -276,7 +280,7 @@ final class AstBuilder {
             if (l.STRING() != null) {
                 out.add(unquote(l.STRING().getSymbol()));
             } else {
-                out.add(l.getText());
+                out.add(l.getStart().getText());
             }
         }
         return out;
@@ -286,17 +290,19 @@ final class AstBuilder {
         if (a.trailingComma != null) {
             throw error(pos(a.trailingComma), "trailing commas not allowed in function call args");
         }
-        List<PromQL.ExprContext> es = a.expr();
-        List<Expr> out = new ArrayList<>(es.size());
-        for (PromQL.ExprContext e : es) {
-            out.add(build(e));
+        int n = a.getChildCount();
+        List<Expr> out = new ArrayList<>(n / 2);
+        for (int i = 1; i < n; i += 2) {
+            if (a.getChild(i) instanceof PromQL.ExprContext e) {
+                out.add(build(e));
+            }
         }
         return out;
     }
 
     private Expr aggregate(PromQL.AggregateContext x) {
         Token opTok = x.aggregateOp().getStart();
-        AggregateOp op = AggregateOp.valueOf(opTok.getText().toUpperCase(Locale.ROOT));
+        AggregateOp op = aggregateOp(opTok.getType());
         List<Expr> args = args(x.functionArgs());
         List<String> grouping = List.of();
         boolean without = false;
@@ -316,6 +322,25 @@ final class AstBuilder {
         }
         Expr param = op.hasParam() ? args.get(0) : null;
         return new AggregateExpr(op, args.get(desired - 1), param, grouping, without, p);
+    }
+
+    private static AggregateOp aggregateOp(int tokenType) {
+        switch (tokenType) {
+            case PromQLLexer.SUM: return AggregateOp.SUM;
+            case PromQLLexer.AVG: return AggregateOp.AVG;
+            case PromQLLexer.COUNT: return AggregateOp.COUNT;
+            case PromQLLexer.MIN: return AggregateOp.MIN;
+            case PromQLLexer.MAX: return AggregateOp.MAX;
+            case PromQLLexer.GROUP: return AggregateOp.GROUP;
+            case PromQLLexer.STDDEV: return AggregateOp.STDDEV;
+            case PromQLLexer.STDVAR: return AggregateOp.STDVAR;
+            case PromQLLexer.TOPK: return AggregateOp.TOPK;
+            case PromQLLexer.BOTTOMK: return AggregateOp.BOTTOMK;
+            case PromQLLexer.COUNT_VALUES: return AggregateOp.COUNT_VALUES;
+            case PromQLLexer.QUANTILE: return AggregateOp.QUANTILE;
+            case PromQLLexer.LIMITK: return AggregateOp.LIMITK;
+            default: return AggregateOp.LIMIT_RATIO;
+        }
     }
 
     private Expr call(PromQL.CallContext x) {

@@ -167,7 +167,7 @@ final class Literals {
             if (i == 0) {
                 throw new LiteralException("not a valid duration string: " + goQuote(s));
             }
-            BigInteger v = new BigInteger(rest.substring(0, i));
+            long v = i > 18 ? Long.MAX_VALUE : Long.parseLong(rest, 0, i, 10);
             rest = rest.substring(i);
             int j = 0;
             while (j < rest.length() && !isDigit(rest.charAt(j))) {
@@ -191,11 +191,11 @@ final class Literals {
                 throw new LiteralException("not a valid duration string: " + goQuote(s));
             }
             lastUnit = unit;
-            BigInteger nanos = v.multiply(BigInteger.valueOf(UNIT_MILLIS[unit])).multiply(BigInteger.valueOf(1_000_000));
-            if (nanos.bitLength() > 63) {
+            long unitNanos = UNIT_MILLIS[unit] * 1_000_000L;
+            if (v > Long.MAX_VALUE / unitNanos) {
                 throw new LiteralException("duration out of range");
             }
-            totalMillis += v.longValue() * UNIT_MILLIS[unit];
+            totalMillis += v * UNIT_MILLIS[unit];
             if (totalMillis > Long.MAX_VALUE / 1_000_000) {
                 throw new LiteralException("duration out of range");
             }

@@ -28,19 +28,98 @@ import java.util.List;
  * {@code a + on (b) group_left (c) d}, matchers sorted, durations as {@code 1h30m},
  * {@code @} before {@code offset}, strings in Go double-quoted form.
  *
- * <p>Contract: {@code NormalForm.of(PromQLParser.parse(format(e)))} equals
- * {@code NormalForm.of(e)} for every {@code e} returned by {@link PromQLParser#parse}.
- * Prometheus's multi-line prettifier (used by {@code format_query} for queries longer than
- * 100 characters) is not implemented: long queries stay on one line.
+ * <p>{@link #pretty(Expr)} is what {@code /api/v1/format_query} returns: the same text
+ * when it fits in 100 characters, otherwise Prometheus's multi-line layout (each node that is
+ * too long is split, children indented by two spaces).
+ *
+ * <p>Contract: {@code NormalForm.of(PromQLParser.parse(format(e)))} and
+ * {@code NormalForm.of(PromQLParser.parse(pretty(e)))} equal {@code NormalForm.of(e)} for
+ * every {@code e} returned by {@link PromQLParser#parse}.
  */
 public final class PromQLFormatter {
+    /** Prometheus's line length limit of the prettifier, in bytes. */
+    static final int MAX_LINE = 100;
+
     private PromQLFormatter() {
     }
 
+    /** Single-line canonical text (Prometheus's {@code Expr.String()}). */
     public static String format(Expr e) {
         StringBuilder sb = new StringBuilder(64);
         write(sb, e);
         return sb.toString();
+    }
+
+    /** Canonical text split over lines like {@code format_query} (Prometheus's {@code Pretty(0)}). */
+    public static String pretty(Expr e) {
+        return pretty(e, 0, MAX_LINE);
+    }
+
+    /** {@link #pretty(Expr)} with another line limit (tests use small limits). */
+    static String pretty(Expr e, int maxLine) {
+        return pretty(e, 0, maxLine);
+    }
+
+    private static String pretty(Expr e, int level, int max) {
+        String ind = "  ".repeat(level);
+        String flat = format(e);
+        boolean split = flat.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max;
+        if (e instanceof AggregateExpr a) {
+            if (!split) {
+                return ind + flat;
+            }
+            StringBuilder b = new StringBuilder(ind).append(a.op().symbol());
+            if (a.without()) {
+                b.append(" without (");
+                labels(b, a.grouping());
+                b.append(") ");
+            } else if (!a.grouping().isEmpty()) {
+                b.append(" by (");
+                labels(b, a.grouping());
+                b.append(") ");
+            }
+            b.append("(\n");
+            if (a.param() != null) {
+                b.append(pretty(a.param(), level + 1, max)).append(",\n");
+            }
+            return b.append(pretty(a.expr(), level + 1, max)).append('\n').append(ind).append(')').toString();
+        } else if (e instanceof BinaryExpr x) {
+            if (!split) {
+                return ind + flat;
+            }
+            StringBuilder b = new StringBuilder(pretty(x.lhs(), level + 1, max)).append('\n').append(ind).append(x.op().symbol());
+            if (x.returnBool()) {
+                b.append(" bool");
+            }
+            matching(b, x.matching());
+            return b.append('\n').append(pretty(x.rhs(), level + 1, max)).toString();
+        } else if (e instanceof Call c) {
+            if (!split || c.args().isEmpty()) {
+                return ind + flat;
+            }
+            StringBuilder b = new StringBuilder(ind).append(c.function().name()).append("(\n");
+            for (int i = 0; i < c.args().size(); i++) {
+                if (i > 0) {
+                    b.append(",\n");
+                }
+                b.append(pretty(c.args().get(i), level + 1, max));
+            }
+            return b.append('\n').append(ind).append(')').toString();
+        } else if (e instanceof ParenExpr p) {
+            if (!split) {
+                return ind + flat;
+            }
+            return ind + "(\n" + pretty(p.expr(), level + 1, max) + "\n" + ind + ")";
+        } else if (e instanceof SubqueryExpr s) {
+            if (!split) {
+                return flat;
+            }
+            String inner = format(s.expr());
+            return pretty(s.expr(), level, max) + flat.substring(inner.length());
+        } else if (e instanceof UnaryExpr u) {
+            return ind + u.op().symbol() + pretty(u.expr(), level, max).strip();
+        }
+        return ind + flat;
     }
 
     private static void write(StringBuilder b, Expr e) {

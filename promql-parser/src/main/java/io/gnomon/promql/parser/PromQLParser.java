@@ -115,10 +115,18 @@ public final class PromQLParser {
             if (t.getChannel() != Token.DEFAULT_CHANNEL) {
                 continue;
             }
+            int type = t.getType();
+            if (type < PromQLLexer.BAD_NUMBER && type != Token.EOF && type != PromQLLexer.LEFT_PAREN
+                    && type != PromQLLexer.RIGHT_PAREN && type != PromQLLexer.LEFT_BRACKET
+                    && type != PromQLLexer.LEFT_BRACE && type != PromQLLexer.ADD && type != PromQLLexer.SUB) {
+                unaryRun = 0;
+                prev = t;
+                continue; // the common case: an ordinary token, nothing to check
+            }
             PosRange p = b.pos(t);
             String msg = null;
-            String text = t.getText();
-            switch (t.getType()) {
+            String text = type == Token.EOF ? "" : t.getText();
+            switch (type) {
                 case PromQLLexer.LEFT_PAREN:
                 case PromQLLexer.LEFT_BRACKET:
                 case PromQLLexer.LEFT_BRACE:

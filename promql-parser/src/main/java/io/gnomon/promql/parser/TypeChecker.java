@@ -192,17 +192,16 @@ final class TypeChecker {
         Function f = n.function();
         List<Expr> args = n.args();
         int nargs = f.argTypes().size();
-        String fq = Literals.goQuote(f.name());
         if (f.variadic() == 0) {
             if (nargs != args.size()) {
-                throw error(n.pos(), "expected " + nargs + " argument(s) in call to " + fq + ", got " + args.size());
+                throw error(n.pos(), "expected " + nargs + " argument(s) in call to " + Literals.goQuote(f.name()) + ", got " + args.size());
             }
         } else {
             int na = nargs - 1;
             if (na > args.size()) {
-                throw error(n.pos(), "expected at least " + na + " argument(s) in call to " + fq + ", got " + args.size());
+                throw error(n.pos(), "expected at least " + na + " argument(s) in call to " + Literals.goQuote(f.name()) + ", got " + args.size());
             } else if (f.variadic() > 0 && na + f.variadic() < args.size()) {
-                throw error(n.pos(), "expected at most " + (na + f.variadic()) + " argument(s) in call to " + fq + ", got "
+                throw error(n.pos(), "expected at most " + (na + f.variadic()) + " argument(s) in call to " + Literals.goQuote(f.name()) + ", got "
                         + args.size());
             }
         }
@@ -232,7 +231,7 @@ final class TypeChecker {
             out.set(i, a);
             ValueType want = f.argTypes().get(ti);
             if (a.type() != want) {
-                throw error(a.pos(), "expected type " + want.documentedName() + " in call to function " + fq + ", got "
+                throw error(a.pos(), "expected type " + want.documentedName() + " in call to function " + Literals.goQuote(f.name()) + ", got "
                         + a.type().documentedName());
             }
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every eval query of every upstream {@code .test} file parses and type-checks, and survives
- * format-then-parse unchanged (in {@link NormalForm}).
+ * format-then-parse and pretty-then-parse unchanged (in {@link NormalForm}).
  *
  * <p>The upstream runner parses all queries of a file before running any, with every
  * experimental parser feature on, so none of them is a parse failure: the
@@ -44,6 +44,14 @@ class UpstreamConformanceTest {
                 failures.add(ev + "\n    formatted form does not parse: " + formatted + "\n    " + ex.getMessage());
             }
             assertEquals(formatted, PromQLFormatter.format(PromQLParser.parse(formatted)), "formatting is idempotent: " + ev);
+            String pretty = PromQLFormatter.pretty(e, 30); // small width: exercise multi-line layout
+            try {
+                if (!NormalForm.of(e).equals(NormalForm.of(PromQLParser.parse(pretty)))) {
+                    failures.add(ev + "\n    pretty round trip changed the tree:\n" + pretty);
+                }
+            } catch (ParseException ex) {
+                failures.add(ev + "\n    pretty form does not parse:\n" + pretty + "\n    " + ex.getMessage());
+            }
         }
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + evals.size() + " upstream queries failed:\n" + String.join("\n", failures));
