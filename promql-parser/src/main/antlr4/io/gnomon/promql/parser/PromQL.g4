@@ -29,18 +29,29 @@ expr
     | expr OFFSET offsetValue                                             # offsetModifier
     | expr AT atValue                                                     # atModifier
     | expr (ANCHORED | SMOOTHED)                                          # extendedRangeModifier
-    | <assoc=right> expr op=POW binModifiers expr                         # binary
+    | <assoc=right> expr op=POW binModifiers? expr                        # binary
     | op=(ADD | SUB) expr                                                 # unary
-    | expr op=(MUL | DIV | MOD | ATAN2) binModifiers expr                 # binary
-    | expr op=(ADD | SUB) binModifiers expr                               # binary
-    | expr op=(EQLC | NEQ | LTE | LSS | GTE | GTR | TRIM_UPPER | TRIM_LOWER) binModifiers expr # binary
-    | expr op=(LAND | LUNLESS) binModifiers expr                          # binary
-    | expr op=LOR binModifiers expr                                       # binary
-    | aggregateOp aggregateModifier functionArgs                          # aggregate
-    | aggregateOp functionArgs aggregateModifier?                         # aggregate
-    | functionName functionArgs                                           # call
+    | expr op=(MUL | DIV | MOD | ATAN2) binModifiers? expr                # binary
+    | expr op=(ADD | SUB) binModifiers? expr                              # binary
+    | expr op=(EQLC | NEQ | LTE | LSS | GTE | GTR | TRIM_UPPER | TRIM_LOWER) binModifiers? expr # binary
+    | expr op=(LAND | LUNLESS) binModifiers? expr                         # binary
+    | expr op=LOR binModifiers? expr                                      # binary
+    | op=(SUM | AVG | COUNT | MIN | MAX | GROUP | STDDEV | STDVAR | TOPK | BOTTOMK
+         | COUNT_VALUES | QUANTILE | LIMITK | LIMIT_RATIO)
+      aggregateModifier functionArgs                                      # aggregate
+    | op=(SUM | AVG | COUNT | MIN | MAX | GROUP | STDDEV | STDVAR | TOPK | BOTTOMK
+         | COUNT_VALUES | QUANTILE | LIMITK | LIMIT_RATIO)
+      functionArgs aggregateModifier?                                     # aggregate
+    | name=(IDENTIFIER | START | END | STEP | RANGE | MAX_OF | MIN_OF)
+      functionArgs                                                        # call
     | LEFT_PAREN expr RIGHT_PAREN                                         # paren
-    | metricIdentifier labelMatchers?                                     # vectorSelector
+      // The keywords Prometheus accepts as a metric name.
+    | name=(IDENTIFIER | METRIC_IDENTIFIER
+           | AVG | BOTTOMK | BY | COUNT | COUNT_VALUES | FILL | FILL_LEFT | FILL_RIGHT | GROUP
+           | LAND | LOR | LUNLESS | MAX | MIN | OFFSET | QUANTILE | STDDEV | STDVAR | SUM | TOPK
+           | WITHOUT | START | END | LIMITK | LIMIT_RATIO | STEP | RANGE | ANCHORED | SMOOTHED
+           | MAX_OF | MIN_OF)
+      labelMatchers?                                                      # vectorSelector
     | labelMatchers                                                       # vectorSelector
     | (NUMBER | DURATION)                                                 # numberLiteral
     | STRING                                                              # stringLiteral
@@ -48,8 +59,11 @@ expr
 
 // ---- binary operator modifiers ------------------------------------------------------------
 
+// Never empty: an operator without modifiers has no binModifiers node at all.
 binModifiers
-    : BOOL? (onOrIgnoring groupModifier?)? fillModifiers?
+    : BOOL (onOrIgnoring groupModifier?)? fillModifiers?
+    | onOrIgnoring groupModifier? fillModifiers?
+    | fillModifiers
     ;
 
 onOrIgnoring
@@ -72,29 +86,28 @@ fillValue
 
 // ---- aggregations and calls ---------------------------------------------------------------
 
-aggregateOp
-    : SUM | AVG | COUNT | MIN | MAX | GROUP | STDDEV | STDVAR | TOPK | BOTTOMK
-    | COUNT_VALUES | QUANTILE | LIMITK | LIMIT_RATIO
-    ;
-
 aggregateModifier
     : (BY | WITHOUT) groupingLabels
     ;
 
+// Label names of by/without/on/ignoring/group_*; inside these lists a keyword is a label name.
 groupingLabels
-    : LEFT_PAREN (groupingLabel (COMMA groupingLabel)* COMMA?)? RIGHT_PAREN
-    ;
-
-// Inside grouping options a keyword can be a label name.
-groupingLabel
-    : labelNameKeyword
-    | IDENTIFIER
-    | METRIC_IDENTIFIER
-    | STRING
-    ;
-
-functionName
-    : IDENTIFIER | START | END | STEP | RANGE | MAX_OF | MIN_OF
+    : LEFT_PAREN
+      ( labels+=(IDENTIFIER | METRIC_IDENTIFIER | STRING
+                     | AVG | BOOL | BOTTOMK | BY | COUNT | COUNT_VALUES | GROUP | GROUP_LEFT
+                     | GROUP_RIGHT | FILL | FILL_LEFT | FILL_RIGHT | IGNORING | LAND | LOR
+                     | LUNLESS | MAX | MIN | OFFSET | ON | QUANTILE | STDDEV | STDVAR | SUM
+                     | TOPK | START | END | ATAN2 | LIMITK | LIMIT_RATIO | STEP | RANGE
+                     | ANCHORED | SMOOTHED | MAX_OF | MIN_OF | WITHOUT)
+        ( COMMA labels+=(IDENTIFIER | METRIC_IDENTIFIER | STRING
+                     | AVG | BOOL | BOTTOMK | BY | COUNT | COUNT_VALUES | GROUP | GROUP_LEFT
+                     | GROUP_RIGHT | FILL | FILL_LEFT | FILL_RIGHT | IGNORING | LAND | LOR
+                     | LUNLESS | MAX | MIN | OFFSET | ON | QUANTILE | STDDEV | STDVAR | SUM
+                     | TOPK | START | END | ATAN2 | LIMITK | LIMIT_RATIO | STEP | RANGE
+                     | ANCHORED | SMOOTHED | MAX_OF | MIN_OF | WITHOUT) )*
+        COMMA?
+      )?
+      RIGHT_PAREN
     ;
 
 functionArgs
@@ -108,28 +121,8 @@ labelMatchers
     ;
 
 labelMatcher
-    : (IDENTIFIER | STRING) matchOp STRING                                # labelMatch
+    : name=(IDENTIFIER | STRING) op=(EQL | NEQ | EQL_REGEX | NEQ_REGEX) value=STRING # labelMatch
     | STRING                                                              # quotedMetricName
-    ;
-
-matchOp
-    : EQL | NEQ | EQL_REGEX | NEQ_REGEX
-    ;
-
-// Keywords that Prometheus accepts as a metric name.
-metricIdentifier
-    : IDENTIFIER | METRIC_IDENTIFIER
-    | AVG | BOTTOMK | BY | COUNT | COUNT_VALUES | FILL | FILL_LEFT | FILL_RIGHT | GROUP
-    | LAND | LOR | LUNLESS | MAX | MIN | OFFSET | QUANTILE | STDDEV | STDVAR | SUM | TOPK
-    | WITHOUT | START | END | LIMITK | LIMIT_RATIO | STEP | RANGE | ANCHORED | SMOOTHED
-    | MAX_OF | MIN_OF
-    ;
-
-labelNameKeyword
-    : AVG | BOOL | BOTTOMK | BY | COUNT | COUNT_VALUES | GROUP | GROUP_LEFT | GROUP_RIGHT
-    | FILL | FILL_LEFT | FILL_RIGHT | IGNORING | LAND | LOR | LUNLESS | MAX | MIN | OFFSET
-    | ON | QUANTILE | STDDEV | STDVAR | SUM | TOPK | START | END | ATAN2 | LIMITK
-    | LIMIT_RATIO | STEP | RANGE | ANCHORED | SMOOTHED | MAX_OF | MIN_OF | WITHOUT
     ;
 
 // ---- modifiers ----------------------------------------------------------------------------

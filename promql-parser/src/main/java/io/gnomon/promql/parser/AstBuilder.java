@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * Turns the ANTLR parse tree into the typed AST and raises the errors that Prometheus raises
@@ -145,20 +144,14 @@ final class AstBuilder {
     }
 
     private Expr vectorSelector(PromQL.VectorSelectorContext x) {
-        String name = "";
-        if (x.metricIdentifier() != null) {
-            name = x.metricIdentifier().getStart().getText();
-        }
+        String name = x.name != null ? x.name.getText() : "";
         List<LabelMatcher> matchers = new ArrayList<>();
         if (x.labelMatchers() != null) {
             for (PromQL.LabelMatcherContext m : x.labelMatchers().labelMatcher()) {
                 if (m instanceof PromQL.LabelMatchContext lm) {
-                    // children: name (IDENTIFIER or STRING), matchOp, STRING
-                    Token nameTok = ((TerminalNode) lm.getChild(0)).getSymbol();
+                    Token nameTok = lm.name;
                     String label = nameTok.getType() == PromQLLexer.IDENTIFIER ? nameTok.getText() : unquote(nameTok);
-                    Token opTok = ((ParserRuleContext) lm.getChild(1)).getStart();
-                    String value = unquote(((TerminalNode) lm.getChild(2)).getSymbol());
-                    matchers.add(new LabelMatcher(matchType(opTok), label, value));
+                    matchers.add(new LabelMatcher(matchType(lm.op), label, unquote(lm.value)));
                 } else {
                     PromQL.QuotedMetricNameContext q = (PromQL.QuotedMetricNameContext) m;
                     matchers.add(LabelMatcher.eq(LabelMatcher.METRIC_NAME, unquote(q.STRING().getSymbol())));
@@ -195,14 +188,15 @@ final class AstBuilder {
     }
 
     private Expr binary(PromQL.BinaryContext x) {
-        // children: expr, op, binModifiers, expr
+        // children: expr, op, [binModifiers,] expr
+        int n = x.getChildCount();
         Expr lhs = build((PromQL.ExprContext) x.getChild(0));
-        Expr rhs = build((PromQL.ExprContext) x.getChild(3));
+        Expr rhs = build((PromQL.ExprContext) x.getChild(n - 1));
         BinaryOp op = binaryOp(x.op);
-        PromQL.BinModifiersContext m = (PromQL.BinModifiersContext) x.getChild(2);
-        if (m.getChildCount() == 0) {
+        if (n == 3) {
             return new BinaryExpr(op, lhs, rhs, PLAIN, false, lhs.pos().merge(rhs.pos()));
         }
+        PromQL.BinModifiersContext m = (PromQL.BinModifiersContext) x.getChild(2);
         boolean returnBool = m.BOOL() != null;
         List<String> matchingLabels = List.of();
         boolean on = false;
@@ -274,14 +268,10 @@ final class AstBuilder {
     }
 
     private List<String> groupingLabels(PromQL.GroupingLabelsContext g) {
-        List<PromQL.GroupingLabelContext> ls = g.groupingLabel();
+        List<Token> ls = g.labels;
         List<String> out = new ArrayList<>(ls.size());
-        for (PromQL.GroupingLabelContext l : ls) {
-            if (l.STRING() != null) {
-                out.add(unquote(l.STRING().getSymbol()));
-            } else {
-                out.add(l.getStart().getText());
-            }
+        for (Token l : ls) {
+            out.add(l.getType() == PromQLLexer.STRING ? unquote(l) : l.getText());
         }
         return out;
     }
@@ -301,8 +291,7 @@ final class AstBuilder {
     }
 
     private Expr aggregate(PromQL.AggregateContext x) {
-        Token opTok = x.aggregateOp().getStart();
-        AggregateOp op = aggregateOp(opTok.getType());
+        AggregateOp op = aggregateOp(x.op.getType());
         List<Expr> args = args(x.functionArgs());
         List<String> grouping = List.of();
         boolean without = false;
@@ -344,7 +333,7 @@ final class AstBuilder {
     }
 
     private Expr call(PromQL.CallContext x) {
-        Token nameTok = x.functionName().getStart();
+        Token nameTok = x.name;
         String name = nameTok.getText();
         Function fn = Functions.get(name);
         if (fn == null) {
