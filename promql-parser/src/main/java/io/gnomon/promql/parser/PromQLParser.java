@@ -51,9 +51,37 @@ public final class PromQLParser {
         }
     }
 
+    /**
+     * One lexer and parser per thread, re-pointed at each query. They hold no state that
+     * outlives a parse (ANTLR resets them on {@code setInputStream}/{@code setTokenStream});
+     * reusing them only saves their construction.
+     */
+    private static final ThreadLocal<Machinery> MACHINERY = ThreadLocal.withInitial(Machinery::new);
+
+    private static final class Machinery {
+        final PromQLLexer lexer = new PromQLLexer(null);
+        final PromQL parser = new PromQL(null);
+
+        Machinery() {
+            lexer.removeErrorListeners();
+            parser.removeErrorListeners();
+        }
+    }
+
     private static Expr doParse(String query) {
-        PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
-        lexer.removeErrorListeners();
+        Machinery m = MACHINERY.get();
+        try {
+            return doParse(query, m);
+        } finally {
+            // Drop the references to this query's input so an idle thread keeps nothing alive.
+            m.parser.setTokenStream(null);
+            m.lexer.setInputStream(null);
+        }
+    }
+
+    private static Expr doParse(String query, Machinery m) {
+        PromQLLexer lexer = m.lexer;
+        lexer.setInputStream(CharStreams.fromString(query));
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         tokens.fill();
         AstBuilder builder = new AstBuilder(query);
@@ -71,8 +99,9 @@ public final class PromQLParser {
             throw builder.error(PosRange.of(0, 0), "no expression found in input");
         }
 
-        PromQL parser = new PromQL(tokens);
+        PromQL parser = m.parser;
         parser.removeErrorListeners();
+        parser.setTokenStream(tokens);
         parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
         parser.setErrorHandler(new BailErrorStrategy());
         PromQL.QueryContext tree;
@@ -85,6 +114,8 @@ public final class PromQLParser {
             parser.setErrorHandler(new DefaultErrorStrategy());
             parser.addErrorListener(new SyntaxErrorListener(builder, tokens, lexError));
             tree = parser.query();
+        } finally {
+            parser.removeErrorListeners();
         }
         if (lexError != null) {
             // The parser consumed the whole input without tripping over the bad token; cannot
