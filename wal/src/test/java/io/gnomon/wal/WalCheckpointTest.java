@@ -213,4 +213,51 @@ class WalCheckpointTest {
             assertEquals(TestRecords.range(0, 25), WalRoundTripTest.readAll(wal.reader()));
         }
     }
+
+    @Test
+    void checkpointsWhileOtherThreadsAppend() throws Exception {
+        final int threads = 3;
+        final int perThread = 400;
+        final long[] checkpointed = new long[1];
+        try (Wal wal = Wal.open(dir, OPTIONS)) {
+            final List<Thread> appenders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final long base = (long) t << 32;
+                final Thread appender = new Thread(() -> {
+                    for (long i = 0; i < perThread; i++) {
+                        wal.append(ByteBuffer.wrap(record(base + i, 300 + (int) (i % 11) * 800)));
+                    }
+                });
+                appender.start();
+                appenders.add(appender);
+            }
+            int checkpoints = 0;
+            while (appenders.stream().anyMatch(Thread::isAlive)) {
+                // Alternate between an explicit cut and the segments the writer cut by size: the
+                // latter may still be being written when lastSegment() has already moved on.
+                final int cut = checkpoints % 2 == 0 ? wal.cutSegment() : wal.lastSegment();
+                if (cut - 1 > wal.checkpointIndex()) {
+                    checkpointed[0] += wal.checkpoint(wal.firstSegment(), cut - 1, RecordFilter.keepAll()).recordsRead();
+                    checkpoints++;
+                }
+            }
+            for (Thread t : appenders) {
+                t.join();
+            }
+            assertTrue(checkpoints >= 2, "checkpoints ran during the appends: " + checkpoints);
+        }
+        final long[] next = new long[threads];
+        try (WalReader r = WalReader.open(dir)) {
+            while (r.next()) {
+                final long id = TestRecords.check(r.record(), r.length());
+                final int t = (int) (id >>> 32);
+                assertEquals(next[t], id & 0xFFFF_FFFFL, "thread " + t + " in order, none lost");
+                next[t]++;
+            }
+            assertEquals(null, r.error());
+        }
+        for (int t = 0; t < threads; t++) {
+            assertEquals(perThread, next[t]);
+        }
+    }
 }
