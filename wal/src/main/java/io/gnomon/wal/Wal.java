@@ -96,7 +96,8 @@ public final class Wal implements Closeable {
             if (checkpoints.length > 0) {
                 next = Math.max(next, checkpoints[checkpoints.length - 1] + 1);
             }
-            final WalWriter writer = new WalWriter(dir, next, options, metrics, "gnomon-wal-flusher");
+            final WalWriter writer = new WalWriter(dir, next, options, metrics,
+                    "gnomon-wal-flusher-" + dir.toAbsolutePath().getFileName());
             return new Wal(dir, options, metrics, report, writer, lock);
         } catch (IOException | RuntimeException e) {
             if (lock != null) {

@@ -600,6 +600,7 @@ final class WalWriter implements Closeable {
         lastSyncNanos = end;
         metrics.fsyncs.incrementAndGet();
         metrics.fsyncNanos.addAndGet(end - start);
+        metrics.fsyncMaxNanos.accumulateAndGet(end - start, Math::max);
     }
 
     static void fsyncDirectory(Path dir) throws IOException {
