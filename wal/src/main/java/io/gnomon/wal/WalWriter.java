@@ -203,7 +203,6 @@ final class WalWriter implements Closeable {
                 checkUsable();
             }
             frame(payload, payloadOffset, payloadLength, flags);
-            filling.records++;
             metrics.records.incrementAndGet();
             metrics.recordBytes.addAndGet(length);
             flusherWake.signal();
@@ -630,7 +629,6 @@ final class WalWriter implements Closeable {
         int[] cutAt = new int[4];
         int[] cutSegment = new int[4];
         int cuts;
-        int records;
         long endPosition;
 
         int length() {
@@ -678,7 +676,6 @@ final class WalWriter implements Closeable {
             }
             buf.clear();
             cuts = 0;
-            records = 0;
         }
     }
 
