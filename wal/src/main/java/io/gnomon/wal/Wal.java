@@ -375,6 +375,10 @@ public final class Wal implements Closeable {
                     if (reader.error() != null) {
                         throw reader.error();
                     }
+                    if (out.failure() != null) {
+                        // The last flush (at close) failed: the checkpoint is incomplete, never rename it.
+                        throw WalException.failed(out.failure());
+                    }
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 WalWriter.fsyncDirectory(dir);

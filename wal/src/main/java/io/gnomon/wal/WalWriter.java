@@ -339,6 +339,16 @@ final class WalWriter implements Closeable {
         }
     }
 
+    /** The error that stopped the flusher, or null. */
+    Throwable failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Writes everything queued, fsyncs, closes the segment. Idempotent. */
     @Override
     public void close() {
