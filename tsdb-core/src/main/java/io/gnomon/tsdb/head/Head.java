@@ -34,6 +34,19 @@ public final class Head implements Appendable, Queryable, MetricSource {
     private final HeadOptions options;
     /** The write-ahead log every commit goes through first; null for a memory-only head. */
     final Wal wal;
+    /**
+     * Serialises the encoding and queueing of samples records: each entry is XORed with its
+     * series' previous logged value ({@link MemSeries#walLastBits}), so records must enter the log
+     * in the order they were encoded. Held for the microseconds of encoding one commit.
+     */
+    final Object walLock = new Object();
+    /**
+     * Refs of series created but not yet logged; guarded by {@link #walLock}. The first commit
+     * that references such a series logs its SERIES entry right before its samples, under the
+     * same lock, so a series record always precedes every record that uses it, and the series
+     * of one commit share one record (which LZ4 compresses well: their labels repeat).
+     */
+    final org.agrona.collections.LongHashSet unlogged = new org.agrona.collections.LongHashSet();
     private final ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(RecordEncoder::new);
     final StripeSeries series = new StripeSeries();
     final MemPostings postings = new MemPostings();
@@ -130,18 +143,16 @@ public final class Head implements Appendable, Queryable, MetricSource {
     }
 
     /**
-     * Creates or finds a series. A new series is logged to the WAL while the stripe lock is still
-     * held, i.e. before any other appender can find it: every samples record that references the
-     * series is therefore queued after its series record, whichever appender commits first.
+     * Creates or finds a series. A new series is indexed at once and marked {@link #unlogged};
+     * the commit that first references it writes its series record.
      */
     MemSeries getOrCreate(Labels labels, boolean[] created) {
         StripeSeries.Lookup l = series.getOrCreate(labels, s -> {
             postings.add(s.ref(), s.labels);
             if (wal != null) {
-                RecordEncoder e = encoders.get();
-                e.beginSeries();
-                e.series(s.ref(), s.labels);
-                wal.submit(e.buffer(), 0, e.finish());
+                synchronized (walLock) {
+                    unlogged.add(s.ref());
+                }
             }
         });
         if (l.created()) {

@@ -208,12 +208,31 @@ final class HeadAppender implements Appender {
         var wal = head.wal;
         var enc = head.encoder();
         long last = -1;
-        if (n > 0) {
-            enc.beginSamples();
-            for (int i = 0; i < n; i++) {
-                enc.sample(sSeries[i].ref(), sT[i], Double.longBitsToDouble(sV[i]));
+        if (n > 0 || exList != null || mdList != null) {
+            long[] prev = scratch(n);
+            synchronized (head.walLock) {
+                if (!head.unlogged.isEmpty()) {
+                    logNewSeries(enc);
+                }
+                if (n > 0) {
+                    enc.beginXorSamples();
+                    for (int i = 0; i < n; i++) {
+                        MemSeries s = sSeries[i];
+                        prev[i] = s.walLastBits;
+                        enc.xorSample(s.ref(), sT[i], sV[i] ^ s.walLastBits);
+                        s.walLastBits = sV[i];
+                    }
+                    try {
+                        last = wal.submit(enc.buffer(), 0, enc.finish());
+                    } catch (RuntimeException e) {
+                        // Not logged: the next record must XOR against the values before this one.
+                        for (int i = n - 1; i >= 0; i--) {
+                            sSeries[i].walLastBits = prev[i];
+                        }
+                        throw e;
+                    }
+                }
             }
-            last = wal.submit(enc.buffer(), 0, enc.finish());
         }
         if (exList != null) {
             enc.beginExemplars();
@@ -235,6 +254,44 @@ final class HeadAppender implements Appender {
         if (last >= 0) {
             wal.await(last);
         }
+    }
+
+    private long[] scratch;
+
+    /** Writes one SERIES record for the not-yet-logged series this batch references. Under walLock. */
+    private void logNewSeries(io.gnomon.tsdb.record.RecordEncoder enc) {
+        var unlogged = head.unlogged;
+        enc.beginSeries();
+        for (int i = 0; i < n; i++) {
+            MemSeries s = sSeries[i];
+            if (unlogged.remove(s.ref())) {
+                enc.series(s.ref(), s.labels);
+            }
+        }
+        if (exSeries != null) {
+            for (MemSeries s : exSeries) {
+                if (unlogged.remove(s.ref())) {
+                    enc.series(s.ref(), s.labels);
+                }
+            }
+        }
+        if (mdSeries != null) {
+            for (MemSeries s : mdSeries) {
+                if (unlogged.remove(s.ref())) {
+                    enc.series(s.ref(), s.labels);
+                }
+            }
+        }
+        if (enc.count() > 0) {
+            head.wal.submit(enc.buffer(), 0, enc.finish());
+        }
+    }
+
+    private long[] scratch(int size) {
+        if (scratch == null || scratch.length < size) {
+            scratch = new long[size];
+        }
+        return scratch;
     }
 
     @Override

@@ -71,6 +71,23 @@ public final class HeadReplayer {
                     unknownRefs++;
                     return;
                 }
+                s.walLastBits = Double.doubleToRawLongBits(v);
+                apply(s, t, v);
+            }
+
+            @Override
+            public void xorSample(long ref, long t, long xorBits) {
+                MemSeries s = resolve(ref);
+                if (s == null) {
+                    unknownRefs++;
+                    return;
+                }
+                long bits = s.walLastBits ^ xorBits;
+                s.walLastBits = bits;
+                apply(s, t, Double.longBitsToDouble(bits));
+            }
+
+            private void apply(MemSeries s, long t, double v) {
                 int code;
                 synchronized (s) {
                     code = s.append(t, v, chunkRange);

@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * One series in the head: its labels, its full (cut) chunks and its open chunk.
  *
- * <p>Memory: this object (ref, labels, two chunk references, the cut prediction and the newest
- * timestamp) is 48 bytes; the newest value and the open chunk's first timestamp are read from the
+ * <p>Memory: this object (ref, labels, two chunk references, the cut prediction, the newest
+ * timestamp and the last logged value) is 48 bytes; the newest value and the open chunk's first timestamp are read from the
  * chunk rather than kept twice. Samples live only inside the chunks' byte arrays, never as
  * objects. Cut chunks are trimmed to their exact size.
  *
@@ -56,6 +56,12 @@ final class MemSeries {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /**
+     * Bits of the value this series had in its last logged sample: the base of the next
+     * XOR_SAMPLES entry. Guarded by {@link Head#walLock}, not by this series' lock.
+     */
+    long walLastBits;
 
     MemSeries(long ref, Labels labels) {
         if (ref <= 0 || ref > Integer.MAX_VALUE) {

@@ -47,6 +47,7 @@ public final class RecordDecoder {
             switch (type) {
                 case RecordDescriptor.SERIES -> series(v);
                 case RecordDescriptor.SAMPLES -> samples(v);
+                case RecordDescriptor.XOR_SAMPLES -> xorSamples(v);
                 case RecordDescriptor.EXEMPLARS -> exemplars(v);
                 case RecordDescriptor.METADATA -> metadata(v);
                 default -> {
@@ -57,6 +58,7 @@ public final class RecordDecoder {
             throw corrupt(type, e.getMessage());
         }
         if (pos != end && (type == RecordDescriptor.SERIES || type == RecordDescriptor.SAMPLES
+            || type == RecordDescriptor.XOR_SAMPLES
             || type == RecordDescriptor.EXEMPLARS || type == RecordDescriptor.METADATA)) {
             throw corrupt(type, "trailing bytes");
         }
@@ -87,6 +89,40 @@ public final class RecordDecoder {
             long t = baseT + varint();
             double val = Double.longBitsToDouble(long8());
             v.sample(ref, t, val);
+        }
+    }
+
+    private void xorSamples(RecordVisitor v) {
+        long n = count();
+        long ref = 0;
+        long t = 0;
+        for (long i = 0; i < n; i++) {
+            check(1);
+            int h = buf.getByte(pos++) & 0xFF;
+            if ((h & ~RecordDescriptor.XOR_FLAGS) != 0) {
+                throw new IndexOutOfBoundsException("bad entry header " + h);
+            }
+            ref += (h & RecordDescriptor.XOR_REF_EXPLICIT) != 0 ? varint() : 1;
+            if ((h & RecordDescriptor.XOR_T_EXPLICIT) != 0) {
+                t += varint();
+            }
+            long x = 0;
+            if ((h & RecordDescriptor.XOR_VALUE_CHANGED) != 0) {
+                check(1);
+                int c = buf.getByte(pos++) & 0xFF;
+                int lz = c >>> 3;
+                int tz = c & 7;
+                int len = 8 - lz - tz;
+                if (lz > 7 || len <= 0) {
+                    throw new IndexOutOfBoundsException("bad xor control byte " + c);
+                }
+                check(len);
+                for (int k = 0; k < len; k++) {
+                    x = (x << 8) | (buf.getByte(pos++) & 0xFF);
+                }
+                x <<= tz << 3;
+            }
+            v.xorSample(ref, t, x);
         }
     }
 

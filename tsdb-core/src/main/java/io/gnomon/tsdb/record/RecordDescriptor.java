@@ -14,6 +14,14 @@ package io.gnomon.tsdb.record;
  * SAMPLES    type=2  uvarint n, svarint baseRef, svarint baseT,
  *                    then n x ( svarint ref-baseRef, svarint t-baseT, 8 bytes value )
  * TOMBSTONES type=3  (reserved for the blocks issue)
+ * XOR_SAMPLES type=5 uvarint n, then n x entry; prevRef and prevT start at 0 and follow the
+ *                    entries. entry = byte h, [svarint ref-prevRef if h&amp;0x01, else ref = prevRef+1],
+ *                    [svarint t-prevT if h&amp;0x02, else t = prevT], [xor value if h&amp;0x04, else
+ *                    the value is unchanged]. "xor value" = the value's bits XORed with the bits
+ *                    this series had in its previous logged sample (0 for its first), written as
+ *                    a byte lz&lt;&lt;3 | tz (whole leading/trailing zero bytes, lz+tz &lt;= 7)
+ *                    followed by the 8-lz-tz middle bytes, big-endian. A scrape-like commit
+ *                    (consecutive refs, one timestamp) costs one byte per unchanged value.
  * EXEMPLARS  type=4  uvarint n, then n x ( uvarint ref, svarint t, 8 bytes value,
  *                                          uvarint labelCount, labelCount x ( string, string ) )
  * METADATA   type=6  uvarint n, then n x ( uvarint ref, string metricName, string type,
@@ -32,6 +40,22 @@ public final class RecordDescriptor {
     public static final byte SAMPLES = 2;
     public static final byte TOMBSTONES = 3;
     public static final byte EXEMPLARS = 4;
+    /**
+     * Samples with values XORed against each series' previous logged value (the head's commit
+     * path). The state is per series and in log order, so a reader must see every XOR_SAMPLES
+     * record of a series from its SERIES record on; a checkpoint that drops old samples must
+     * re-encode what it keeps (as plain SAMPLES, which reset nothing, followed by XOR_SAMPLES
+     * relative to the kept values).
+     */
+    public static final byte XOR_SAMPLES = 5;
+    /** XOR_SAMPLES entry header bit: an explicit ref delta follows (else the ref is previous + 1). */
+    public static final int XOR_REF_EXPLICIT = 0x01;
+    /** XOR_SAMPLES entry header bit: an explicit timestamp delta follows (else the same timestamp). */
+    public static final int XOR_T_EXPLICIT = 0x02;
+    /** XOR_SAMPLES entry header bit: the value changed; its XOR follows. */
+    public static final int XOR_VALUE_CHANGED = 0x04;
+    /** All XOR_SAMPLES entry header bits; others must be 0. */
+    public static final int XOR_FLAGS = 0x07;
     public static final byte METADATA = 6;
 
     private RecordDescriptor() {

@@ -61,6 +61,46 @@ public final class RecordEncoder {
         count++;
     }
 
+    private long prevRef;
+    private long prevT;
+
+    /** Starts an XOR_SAMPLES record (see {@link RecordDescriptor#XOR_SAMPLES}). */
+    public void beginXorSamples() {
+        begin(RecordDescriptor.XOR_SAMPLES);
+        prevRef = 0;
+        prevT = 0;
+    }
+
+    /** Adds a sample whose value is given as its bits XORed with the series' previous logged bits. */
+    public void xorSample(long ref, long t, long xorBits) {
+        long dRef = ref - prevRef;
+        long dT = t - prevT;
+        prevRef = ref;
+        prevT = t;
+        int h = (dRef == 1 ? 0 : RecordDescriptor.XOR_REF_EXPLICIT)
+            | (dT == 0 ? 0 : RecordDescriptor.XOR_T_EXPLICIT)
+            | (xorBits == 0 ? 0 : RecordDescriptor.XOR_VALUE_CHANGED);
+        buf.checkLimit(pos + 30);
+        buf.putByte(pos++, (byte) h);
+        if (dRef != 1) {
+            putVarint(dRef);
+        }
+        if (dT != 0) {
+            putVarint(dT);
+        }
+        if (xorBits != 0) {
+            int lz = Long.numberOfLeadingZeros(xorBits) >>> 3;
+            int tz = Long.numberOfTrailingZeros(xorBits) >>> 3;
+            int n = 8 - lz - tz;
+            buf.putByte(pos++, (byte) (lz << 3 | tz));
+            long mid = xorBits >>> (tz << 3);
+            for (int i = n - 1; i >= 0; i--) {
+                buf.putByte(pos++, (byte) (mid >>> (i << 3)));
+            }
+        }
+        count++;
+    }
+
     public void beginExemplars() {
         begin(RecordDescriptor.EXEMPLARS);
     }

@@ -14,6 +14,13 @@ public interface RecordVisitor {
     default void sample(long ref, long t, double v) {
     }
 
+    /**
+     * A sample of an XOR_SAMPLES record: {@code xorBits} is the value's bits XORed with the bits
+     * of the series' previous logged sample; the visitor keeps that state per series.
+     */
+    default void xorSample(long ref, long t, long xorBits) {
+    }
+
     default void exemplar(long ref, long t, double v, Labels labels) {
     }
 

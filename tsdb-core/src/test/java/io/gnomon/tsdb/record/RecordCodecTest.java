@@ -62,6 +62,42 @@ class RecordCodecTest {
     }
 
     @Test
+    void xorSamplesRoundTripEveryByteWidth() {
+        Random r = new Random(12);
+        RecordEncoder e = new RecordEncoder();
+        e.beginXorSamples();
+        List<Sample> in = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            long ref = 1 + r.nextInt(1000);
+            long t = r.nextLong() >> r.nextInt(64);
+            long x = switch (i % 5) {
+                case 0 -> 0L;
+                case 1 -> r.nextLong();
+                case 2 -> (r.nextLong() & 0xFFL) << (8 * r.nextInt(8));
+                case 3 -> r.nextLong() >>> (8 * r.nextInt(8));
+                default -> r.nextLong() << (8 * r.nextInt(8));
+            };
+            in.add(new Sample(ref, t, x));
+            e.xorSample(ref, t, x);
+        }
+        int n = e.finish();
+        List<Sample> out = new ArrayList<>();
+        assertEquals(RecordDescriptor.XOR_SAMPLES, new RecordDecoder().decode(e.buffer(), 0, n, new RecordVisitor() {
+            @Override
+            public void xorSample(long ref, long t, long xorBits) {
+                out.add(new Sample(ref, t, xorBits));
+            }
+        }));
+        assertEquals(in, out);
+        // A scrape-like entry (next ref, same timestamp, unchanged value) is one byte.
+        e.beginXorSamples();
+        for (int i = 0; i < 100; i++) {
+            e.xorSample(1000 + i, 5_000, 0);
+        }
+        assertEquals(1 + 5 + (1 + 2 + 2) + 99, e.finish());
+    }
+
+    @Test
     void seriesExemplarsMetadataRoundTrip() {
         RecordEncoder e = new RecordEncoder();
         RecordDecoder d = new RecordDecoder();
