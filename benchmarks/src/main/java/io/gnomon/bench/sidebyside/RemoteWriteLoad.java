@@ -69,12 +69,12 @@ final class RemoteWriteLoad {
                 // The churned prefix gets this round's generation, the rest keeps generation 0.
                 if (r > 0 && from < churned) {
                     int mid = Math.min(to, churned);
-                    round.add(PayloadEncoder.encode(v2, from, mid, generationBase + r, samplesPerSeries, rt0, STEP_MS));
+                    round.add(BenchPayloads.encode(v2, from, mid, generationBase + r, samplesPerSeries, rt0, STEP_MS));
                     if (mid < to) {
-                        round.add(PayloadEncoder.encode(v2, mid, to, generationBase, samplesPerSeries, rt0, STEP_MS));
+                        round.add(BenchPayloads.encode(v2, mid, to, generationBase, samplesPerSeries, rt0, STEP_MS));
                     }
                 } else {
-                    round.add(PayloadEncoder.encode(v2, from, to, generationBase, samplesPerSeries, rt0, STEP_MS));
+                    round.add(BenchPayloads.encode(v2, from, to, generationBase, samplesPerSeries, rt0, STEP_MS));
                 }
             }
             if (r > 0) {

@@ -14,16 +14,16 @@ import org.xerial.snappy.Snappy;
  * CodedOutputStream (field numbers as in {@code RemoteWriteDescriptor}) and compresses them with
  * snappy's block format. Runs before the clock starts; speed does not matter.
  */
-final class PayloadEncoder {
+public final class BenchPayloads {
 
-    private PayloadEncoder() {
+    private BenchPayloads() {
     }
 
     /**
      * One request: for each series in {@code [from, to)} of generation {@code gen}, {@code samples}
      * samples at {@code t0 + k * step}; value a deterministic function of series and k.
      */
-    static byte[] encode(boolean v2, int from, int to, int gen, int samples, long t0, long step) {
+    public static byte[] encode(boolean v2, int from, int to, int gen, int samples, long t0, long step) {
         try {
             byte[] raw = v2 ? v2(from, to, gen, samples, t0, step) : v1(from, to, gen, samples, t0, step);
             return Snappy.compress(raw);
