@@ -74,7 +74,11 @@ public final class Gnomon implements Closeable {
 
     private void lockDataDir(Path dataDir) throws IOException {
         lockChannel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this same process
+        }
         if (lock == null) {
             lockChannel.close();
             throw new IOException("data directory is in use by another process [path=" + dataDir.toAbsolutePath() + "]");

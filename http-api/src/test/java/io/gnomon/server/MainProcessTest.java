@@ -77,7 +77,11 @@ class MainProcessTest {
 
     @Test
     void servesThenShutsDownCleanlyOnSigterm() throws Exception {
-        Process p = launch("--web.listen-address=127.0.0.1:0", "--storage.tsdb.path=" + dir.resolve("data"));
+        Path log = dir.resolve("stderr.log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "--web.listen-address=127.0.0.1:0", "--storage.tsdb.path=" + dir.resolve("data")));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         Matcher m = Pattern.compile("Gnomon listening on http://[^:]+:(\\d+)/").matcher(line == null ? "" : line);
@@ -90,6 +94,8 @@ class MainProcessTest {
         assertTrue(Files.exists(dir.resolve("data").resolve("lock")));
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not stop within 30s of SIGTERM");
-        assertEquals(0, p.exitValue(), all(p.getErrorStream()));
+        String err = Files.readString(log);
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(err.contains("received SIGTERM, shutting down"), err);
     }
 }
