@@ -18,6 +18,14 @@ public interface IndexReader extends Closeable {
     /** Union of the postings of every value of {@code name} that {@code match} accepts. */
     Postings postingsForLabelMatching(String name, Predicate<String> match);
 
+    /**
+     * Union of the postings of every value of {@code name}: the series that have the label at all.
+     * Implementations with a cheaper path than a match-everything predicate override this.
+     */
+    default Postings postingsForAllLabelValues(String name) {
+        return postingsForLabelMatching(name, v -> true);
+    }
+
     /** Every series ref. */
     Postings allPostings();
 

@@ -1,0 +1,121 @@
+package io.gnomon.http;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Dispatches a complete request to its {@link Route}: 404 for an unknown path and 405 with an
+ * {@code Allow} header for a method the route does not answer, both as Prometheus-shaped JSON.
+ * Inline routes run on the event loop; the others on the worker pool. A handler that throws
+ * becomes a 500 naming the failure (it is our fault, and a client may retry).
+ */
+final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = Logger.getLogger(RouterHandler.class.getName());
+
+    private final Router router;
+    private final ExecutorService pool;
+
+    RouterHandler(Router router, ExecutorService pool) {
+        super(false);
+        this.router = router;
+        this.pool = pool;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        DecoderResult dr = req.decoderResult();
+        if (dr.isFailure()) {
+            req.release();
+            write(ctx, false, Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_data",
+                "malformed HTTP request: " + dr.cause().getMessage()));
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String path = new QueryStringDecoder(req.uri()).path();
+        Route route = router.find(path);
+        if (route == null) {
+            req.release();
+            write(ctx, keepAlive, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found",
+                "no endpoint at " + path));
+            return;
+        }
+        if (!route.methods().contains(req.method())) {
+            req.release();
+            FullHttpResponse r = Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_data",
+                "method " + req.method() + " not allowed for " + path + "; allowed: " + Router.allow(route));
+            r.headers().set(HttpHeaderNames.ALLOW, Router.allow(route));
+            write(ctx, keepAlive, r);
+            return;
+        }
+        if (route.inline()) {
+            write(ctx, keepAlive, run(route, req));
+            return;
+        }
+        try {
+            pool.execute(() -> write(ctx, keepAlive, run(route, req)));
+        } catch (RejectedExecutionException e) {
+            req.release();
+            FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                "server overloaded: too many requests in progress");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            write(ctx, keepAlive, r);
+        }
+    }
+
+    private static FullHttpResponse run(Route route, FullHttpRequest req) {
+        try {
+            FullHttpResponse r = route.handler().handle(req);
+            if (req.method() == HttpMethod.HEAD) {
+                r.content().clear();
+            }
+            return r;
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            LOG.log(Level.WARNING, "handler failed [path=" + route.path() + "]", e);
+            return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                "internal error: " + e);
+        } finally {
+            req.release();
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
+        HttpUtil.setContentLength(r, r.content().readableBytes());
+        if (keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(r);
+        } else {
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "connection error", cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,328 @@
+package io.gnomon.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gnomon's command-line flags. Names, defaults and meanings follow Prometheus (so scripts and
+ * unit files carry over); Gnomon-only flags are namespaced the same way.
+ *
+ * <p>Syntax: {@code --name=value} or {@code --name value}; boolean flags also as {@code --name}
+ * and {@code --no-name}. An unknown flag or a value that does not parse is a {@link FlagException}
+ * whose message names the flag and what is expected; {@link Main} prints it on one line and exits
+ * with status 2, as Prometheus does.
+ */
+public final class Flags {
+
+    /** The kind of a flag's value, which decides how it is parsed and described. */
+    public enum Kind {
+        STRING("a string"),
+        BOOL("true or false"),
+        DURATION("a duration like 15d, 2h, 5m or 30s"),
+        DURATION_OR_ZERO("a duration like 15d or 0 for none"),
+        BYTES("a size like 512MB, 10GB or 0 for none"),
+        INT("an integer"),
+        LOG_LEVEL("one of debug, info, warn, error"),
+        FSYNC("one of interval, always");
+
+        final String expected;
+
+        Kind(String expected) {
+            this.expected = expected;
+        }
+    }
+
+    /** One flag: its name without dashes, kind, default as written on the command line, help. */
+    public record Def(String name, Kind kind, String defaultValue, String help) {
+    }
+
+    private static final List<Def> DEFS = List.of(
+        new Def("config.file", Kind.STRING, "", "Prometheus configuration file path (prometheus.yml). Empty: the embedded default, which scrapes Gnomon itself."),
+        new Def("web.listen-address", Kind.STRING, ":9090", "Address to listen on for the UI, API and telemetry."),
+        new Def("web.config.file", Kind.STRING, "", "Path to a web configuration file (TLS and basic auth), in Prometheus's format."),
+        new Def("web.enable-admin-api", Kind.BOOL, "false", "Enable API endpoints for admin control actions."),
+        new Def("web.enable-lifecycle", Kind.BOOL, "false", "Enable shutdown and reload via HTTP request."),
+        new Def("web.enable-remote-write-receiver", Kind.BOOL, "true", "Accept remote-write requests on /api/v1/write."),
+        new Def("web.cors.origin", Kind.STRING, ".*", "Regex for CORS origin. It is fully anchored."),
+        new Def("web.max-connections", Kind.INT, "512", "Maximum number of simultaneous connections."),
+        new Def("web.read-timeout", Kind.DURATION, "5m", "Maximum duration before timing out read of the request, and closing idle connections."),
+        new Def("storage.tsdb.path", Kind.STRING, "data/", "Base path for metrics storage."),
+        new Def("storage.tsdb.retention.time", Kind.DURATION_OR_ZERO, "15d", "How long to retain samples in storage."),
+        new Def("storage.tsdb.retention.size", Kind.BYTES, "0", "Maximum number of bytes that can be stored for blocks, WAL and head chunks. 0 means no limit."),
+        new Def("storage.tsdb.max-exemplars", Kind.INT, "100000", "Maximum number of exemplars kept in memory; 0 disables exemplar storage."),
+        new Def("storage.tsdb.wal-compression", Kind.BOOL, "true", "Compress the write-ahead log with LZ4."),
+        new Def("storage.tsdb.wal-fsync", Kind.FSYNC, "interval", "When to fsync the write-ahead log: 'interval' (on segment cut and every storage.tsdb.wal-fsync-interval) or 'always' (before every acknowledgement)."),
+        new Def("storage.tsdb.wal-fsync-interval", Kind.DURATION, "1s", "Fsync interval of the write-ahead log in 'interval' mode: the most a power loss (not a process crash) can lose."),
+        new Def("storage.tsdb.out-of-order-time-window", Kind.DURATION_OR_ZERO, "0s", "Reserved: out-of-order ingestion window. Only 0 is supported."),
+        new Def("query.timeout", Kind.DURATION, "2m", "Maximum time a query may take before being aborted."),
+        new Def("query.max-samples", Kind.INT, "50000000", "Maximum number of samples a single query can load into memory."),
+        new Def("query.max-concurrency", Kind.INT, "20", "Maximum number of queries executed concurrently."),
+        new Def("query.lookback-delta", Kind.DURATION, "5m", "The maximum lookback duration for retrieving metrics during expression evaluations."),
+        new Def("otlp.http.listen-address", Kind.STRING, "", "Address of an extra OTLP/HTTP listener serving /v1/metrics (e.g. :4318). Empty: off."),
+        new Def("otlp.grpc.listen-address", Kind.STRING, "", "Address of an OTLP/gRPC listener (e.g. :4317). Empty: off."),
+        new Def("log.level", Kind.LOG_LEVEL, "info", "Only log messages with the given severity or above."),
+        new Def("help", Kind.BOOL, "false", "Show this help and exit."),
+        new Def("version", Kind.BOOL, "false", "Show version, revision and build date and exit."));
+
+    private final Map<String, String> values;
+
+    private Flags(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Every flag Gnomon knows, in the order --help prints them. */
+    public static List<Def> definitions() {
+        return DEFS;
+    }
+
+    /** The flags at their defaults. */
+    public static Flags defaults() {
+        return parse(new String[0]);
+    }
+
+    /**
+     * Parses the command line.
+     *
+     * @throws FlagException on an unknown flag, a missing value or a value that does not parse
+     */
+    public static Flags parse(String[] args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Def d : DEFS) {
+            values.put(d.name(), d.defaultValue());
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new FlagException("unexpected argument '" + arg + "', flags start with --, try --help");
+            }
+            String body = arg.substring(2);
+            String name = body;
+            String value = null;
+            int eq = body.indexOf('=');
+            if (eq >= 0) {
+                name = body.substring(0, eq);
+                value = body.substring(eq + 1);
+            }
+            Def def = find(name);
+            if (def == null && name.startsWith("no-") && value == null) {
+                Def negated = find(name.substring(3));
+                if (negated != null && negated.kind() == Kind.BOOL) {
+                    values.put(negated.name(), "false");
+                    continue;
+                }
+            }
+            if (def == null) {
+                throw new FlagException("unknown long flag '--" + name + "', try --help");
+            }
+            if (value == null) {
+                if (def.kind() == Kind.BOOL) {
+                    value = "true";
+                } else if (i + 1 < args.length) {
+                    value = args[++i];
+                } else {
+                    throw new FlagException("expected argument for flag '--" + name + "': " + def.kind().expected);
+                }
+            }
+            validate(def, value);
+            values.put(def.name(), value);
+        }
+        return new Flags(Collections.unmodifiableMap(values));
+    }
+
+    private static Def find(String name) {
+        for (Def d : DEFS) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static void validate(Def def, String value) {
+        try {
+            switch (def.kind()) {
+                case BOOL -> {
+                    if (!value.equals("true") && !value.equals("false")) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case DURATION -> {
+                    if (parseDuration(value).isZero()) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case DURATION_OR_ZERO -> parseDuration(value);
+                case BYTES -> parseBytes(value);
+                case INT -> {
+                    if (Long.parseLong(value) < 0) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case LOG_LEVEL -> {
+                    if (!List.of("debug", "info", "warn", "error").contains(value)) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case FSYNC -> {
+                    if (!value.equals("interval") && !value.equals("always")) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case STRING -> {
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new FlagException("invalid value \"" + value + "\" for flag '--" + def.name() + "': expected " + def.kind().expected);
+        }
+    }
+
+    public String string(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no such flag [name=" + name + "]");
+        }
+        return v;
+    }
+
+    public boolean bool(String name) {
+        return Boolean.parseBoolean(string(name));
+    }
+
+    public long integer(String name) {
+        return Long.parseLong(string(name));
+    }
+
+    public Duration duration(String name) {
+        return parseDuration(string(name));
+    }
+
+    public long bytes(String name) {
+        return parseBytes(string(name));
+    }
+
+    /** Every flag and its value, in definition order (for /api/v1/status/flags). */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    /**
+     * Parses a Prometheus duration: one or more {@code <number><unit>} with units
+     * {@code y w d h m s ms} in decreasing order, or {@code 0}.
+     *
+     * @throws IllegalArgumentException when it does not parse
+     */
+    public static Duration parseDuration(String s) {
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty duration");
+        }
+        long totalMs = 0;
+        int i = 0;
+        int lastRank = Integer.MAX_VALUE;
+        while (i < s.length()) {
+            int start = i;
+            while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                throw new IllegalArgumentException("bad duration " + s);
+            }
+            long n = Long.parseLong(s.substring(start, i));
+            int unitStart = i;
+            while (i < s.length() && Character.isLetter(s.charAt(i))) {
+                i++;
+            }
+            String unit = s.substring(unitStart, i);
+            long mult;
+            int rank;
+            switch (unit) {
+                case "y" -> { mult = 365L * 24 * 3600 * 1000; rank = 7; }
+                case "w" -> { mult = 7L * 24 * 3600 * 1000; rank = 6; }
+                case "d" -> { mult = 24L * 3600 * 1000; rank = 5; }
+                case "h" -> { mult = 3600L * 1000; rank = 4; }
+                case "m" -> { mult = 60L * 1000; rank = 3; }
+                case "s" -> { mult = 1000L; rank = 2; }
+                case "ms" -> { mult = 1L; rank = 1; }
+                default -> throw new IllegalArgumentException("bad unit " + unit);
+            }
+            if (rank >= lastRank) {
+                throw new IllegalArgumentException("units out of order in " + s);
+            }
+            lastRank = rank;
+            totalMs = Math.addExact(totalMs, Math.multiplyExact(n, mult));
+        }
+        return Duration.ofMillis(totalMs);
+    }
+
+    /**
+     * Parses a size as Prometheus's {@code units.Base2Bytes}: a number with an optional unit
+     * {@code B KB MB GB TB PB EB} (powers of 1024; {@code KiB} forms accepted too).
+     */
+    public static long parseBytes(String s) {
+        int i = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("bad size " + s);
+        }
+        long n = Long.parseLong(s.substring(0, i));
+        String unit = s.substring(i).replace("iB", "B");
+        long mult = switch (unit) {
+            case "", "B" -> 1L;
+            case "KB" -> 1L << 10;
+            case "MB" -> 1L << 20;
+            case "GB" -> 1L << 30;
+            case "TB" -> 1L << 40;
+            case "PB" -> 1L << 50;
+            case "EB" -> 1L << 60;
+            default -> throw new IllegalArgumentException("bad size unit " + unit);
+        };
+        return Math.multiplyExact(n, mult);
+    }
+
+    /** The --help text: usage and every flag with its default. */
+    public static String usage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: gnomon [<flags>]\n\n");
+        sb.append("Gnomon: a Prometheus-compatible time-series database.\n\n");
+        sb.append("Flags:\n");
+        List<String> lines = new ArrayList<>();
+        for (Def d : DEFS) {
+            String head = d.kind() == Kind.BOOL ? "  --[no-]" + d.name() : "  --" + d.name() + "=<" + placeholder(d.kind()) + ">";
+            String dflt = d.kind() == Kind.BOOL || d.defaultValue().isEmpty() ? "" : " (default: " + d.defaultValue() + ")";
+            if (d.kind() == Kind.BOOL && !d.name().equals("help") && !d.name().equals("version")) {
+                dflt = " (default: " + d.defaultValue() + ")";
+            }
+            lines.add(head + "\n      " + d.help() + dflt);
+        }
+        sb.append(String.join("\n", lines)).append('\n');
+        return sb.toString();
+    }
+
+    private static String placeholder(Kind k) {
+        return switch (k) {
+            case DURATION, DURATION_OR_ZERO -> "duration";
+            case BYTES -> "size";
+            case INT -> "int";
+            case LOG_LEVEL -> "level";
+            case FSYNC -> "mode";
+            default -> "string";
+        };
+    }
+
+    /** A bad command line; the message is the one line Main prints. */
+    public static final class FlagException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        FlagException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.gnomon.server;
+
+import io.gnomon.http.HttpServer;
+import io.gnomon.http.Json;
+import io.gnomon.http.Responses;
+import io.gnomon.http.Router;
+import io.gnomon.tsdb.head.Head;
+import io.gnomon.tsdb.head.HeadOptions;
+import io.gnomon.tsdb.metrics.MetricRegistry;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The server: opens storage under {@code --storage.tsdb.path}, wires the HTTP routes and serves
+ * until {@link #close()}. Start-up order: lock the data directory, open storage, bind HTTP
+ * (answering 503 on {@code /-/ready} until storage is ready), then mark ready.
+ */
+public final class Gnomon implements Closeable {
+
+    private static final Logger LOG = Logger.getLogger(Gnomon.class.getName());
+
+    private final Flags flags;
+    private final BuildInfo build;
+    private final MetricRegistry registry = new MetricRegistry();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean ready;
+    private volatile String notReadyReason = "storage is starting";
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private Head head;
+    private HttpServer http;
+    private InetSocketAddress address;
+    private volatile boolean closed;
+
+    public Gnomon(Flags flags, BuildInfo build) {
+        this.flags = flags;
+        this.build = build;
+    }
+
+    /** Starts everything; returns when the server is ready. */
+    public InetSocketAddress start() throws IOException, InterruptedException {
+        Path dataDir = Path.of(flags.string("storage.tsdb.path"));
+        Files.createDirectories(dataDir);
+        lockDataDir(dataDir);
+
+        http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
+            64 * 1024 * 1024, (int) flags.duration("web.read-timeout").toSeconds(),
+            (int) flags.integer("web.max-connections")), routes());
+        address = http.start();
+
+        head = new Head(new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")));
+        registry.register(head);
+        registry.register(new JvmMetrics());
+        registry.register(w -> w.family("gnomon_http_open_connections", "gauge", "Open HTTP connections.")
+            .sample("gnomon_http_open_connections", http.openConnections()));
+        registry.register(w -> w.family("gnomon_build_info", "gauge", "A metric with a constant '1' value labeled by version, revision and branch.")
+            .sample("gnomon_build_info", 1, "version", build.version(), "revision", build.revision(), "branch", build.branch()));
+        ready = true;
+        notReadyReason = "";
+        return address;
+    }
+
+    private void lockDataDir(Path dataDir) throws IOException {
+        lockChannel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this same process
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("data directory is in use by another process [path=" + dataDir.toAbsolutePath() + "]");
+        }
+    }
+
+    private Router routes() {
+        Router r = new Router();
+        r.get("/-/healthy", true, req -> Responses.text(HttpResponseStatus.OK, "Gnomon Server is Healthy.\n"));
+        r.get("/-/ready", true, req -> ready
+            ? Responses.text(HttpResponseStatus.OK, "Gnomon Server is Ready.\n")
+            : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Service Unavailable: " + notReadyReason + "\n"));
+        r.read("/api/v1/status/buildinfo", true, req -> Responses.success(buildInfoJson()));
+        r.get("/metrics", false, req -> Responses.bytes(HttpResponseStatus.OK,
+            "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
+        r.add("/-/quit", Set.of(HttpMethod.POST, HttpMethod.PUT), true, req -> {
+            if (!flags.bool("web.enable-lifecycle")) {
+                return Responses.text(HttpResponseStatus.FORBIDDEN, "Lifecycle API is not enabled.\n");
+            }
+            stopped.countDown();
+            return Responses.text(HttpResponseStatus.OK, "Requesting termination... Goodbye!\n");
+        });
+        return r;
+    }
+
+    private String buildInfoJson() {
+        StringBuilder sb = new StringBuilder(256).append('{');
+        field(sb, "version", BuildInfo.PROMETHEUS_COMPATIBLE_VERSION).append(',');
+        field(sb, "revision", build.revision()).append(',');
+        field(sb, "branch", build.branch()).append(',');
+        field(sb, "buildUser", "gnomon").append(',');
+        field(sb, "buildDate", build.buildDate()).append(',');
+        field(sb, "goVersion", "java" + System.getProperty("java.version")).append(',');
+        field(sb, "gnomonVersion", build.version());
+        return sb.append('}').toString();
+    }
+
+    private static StringBuilder field(StringBuilder sb, String k, String v) {
+        Json.appendQuoted(sb, k);
+        sb.append(':');
+        Json.appendQuoted(sb, v);
+        return sb;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public Head head() {
+        return head;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Makes {@link #awaitStop()} return, e.g. on a signal; the caller then closes. */
+    public void requestStop() {
+        stopped.countDown();
+    }
+
+    /** Blocks until {@code /-/quit} is called or {@link #close()} runs. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops HTTP (in-flight requests finish), closes storage, releases the lock. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        notReadyReason = "shutting down";
+        if (http != null) {
+            http.close();
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.warning("releasing the data directory lock failed: " + e);
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,72 @@
+package io.gnomon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FlagsTest {
+
+    @Test
+    void defaultsArePrometheus() {
+        Flags f = Flags.defaults();
+        assertEquals(":9090", f.string("web.listen-address"));
+        assertEquals("data/", f.string("storage.tsdb.path"));
+        assertEquals(Duration.ofDays(15), f.duration("storage.tsdb.retention.time"));
+        assertEquals(Duration.ofMinutes(2), f.duration("query.timeout"));
+        assertEquals(50_000_000, f.integer("query.max-samples"));
+        assertEquals(Duration.ofMinutes(5), f.duration("query.lookback-delta"));
+        assertEquals(100_000, f.integer("storage.tsdb.max-exemplars"));
+        assertEquals(false, f.bool("web.enable-admin-api"));
+    }
+
+    @Test
+    void bothSyntaxesAndBooleans() {
+        Flags f = Flags.parse(new String[] {"--web.listen-address", "127.0.0.1:1234", "--query.timeout=30s",
+            "--web.enable-admin-api", "--no-storage.tsdb.wal-compression", "--storage.tsdb.retention.size=10GB"});
+        assertEquals("127.0.0.1:1234", f.string("web.listen-address"));
+        assertEquals(Duration.ofSeconds(30), f.duration("query.timeout"));
+        assertTrue(f.bool("web.enable-admin-api"));
+        assertEquals(false, f.bool("storage.tsdb.wal-compression"));
+        assertEquals(10L << 30, f.bytes("storage.tsdb.retention.size"));
+    }
+
+    @Test
+    void unknownFlagNamesIt() {
+        var e = assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"--storage.tsdb.pth=x"}));
+        assertEquals("unknown long flag '--storage.tsdb.pth', try --help", e.getMessage());
+    }
+
+    @Test
+    void badValueNamesFlagAndExpectation() {
+        var e = assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"--query.timeout=soon"}));
+        assertEquals("invalid value \"soon\" for flag '--query.timeout': expected a duration like 15d, 2h, 5m or 30s", e.getMessage());
+        assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"--query.max-samples=-1"}));
+        assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"--log.level=loud"}));
+        assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"--query.timeout"}));
+        assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"stray"}));
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Duration.ofMinutes(90), Flags.parseDuration("1h30m"));
+        assertEquals(Duration.ofMillis(1500), Flags.parseDuration("1s500ms"));
+        assertEquals(Duration.ofDays(365), Flags.parseDuration("1y"));
+        assertEquals(Duration.ZERO, Flags.parseDuration("0"));
+        assertThrows(IllegalArgumentException.class, () -> Flags.parseDuration("30m1h"));
+        assertThrows(IllegalArgumentException.class, () -> Flags.parseDuration("5"));
+        assertThrows(IllegalArgumentException.class, () -> Flags.parseDuration("1.5h"));
+    }
+
+    @Test
+    void helpListsEveryFlagWithDefault() {
+        String u = Flags.usage();
+        for (Flags.Def d : Flags.definitions()) {
+            assertTrue(u.contains(d.name()), d.name());
+        }
+        assertTrue(u.contains("(default: :9090)"));
+        assertTrue(u.contains("(default: 15d)"));
+    }
+}

@@ -1,0 +1,169 @@
+package io.gnomon.tsdb.head;
+
+import io.gnomon.tsdb.exemplar.ExemplarStorage;
+import io.gnomon.tsdb.index.MemPostings;
+import io.gnomon.tsdb.labels.Labels;
+import io.gnomon.tsdb.metrics.MetricSource;
+import io.gnomon.tsdb.metrics.MetricWriter;
+import io.gnomon.tsdb.storage.Appendable;
+import io.gnomon.tsdb.storage.Appender;
+import io.gnomon.tsdb.storage.Metadata;
+import io.gnomon.tsdb.storage.Queryable;
+import io.gnomon.tsdb.storage.Querier;
+import io.gnomon.tsdb.storage.Rejection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The in-memory head of the database: the newest samples of every series, in XOR chunks, with
+ * an inverted index, exemplars and metric metadata.
+ *
+ * <p>The head is split by concern: {@link StripeSeries} finds series, {@link MemSeries} holds
+ * their chunks, {@link HeadAppender} is the write path, {@link HeadQuerier} and
+ * {@link HeadIndexReader} the read path. This class wires them and owns the counters.
+ *
+ * <p>Thread-safe: any number of appenders and queriers run concurrently. Appends to one series
+ * are serialised by that series' lock; everything else is lock-striped or lock-free.
+ */
+public final class Head implements Appendable, Queryable, MetricSource {
+
+    private final HeadOptions options;
+    final StripeSeries series = new StripeSeries();
+    final MemPostings postings = new MemPostings();
+    final ExemplarStorage exemplars;
+    private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
+
+    /** Lowest and highest sample timestamps committed; MAX/MIN when empty. */
+    private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+    /** Samples older than this are refused as out of bounds (moves when blocks are cut). */
+    private volatile long minValidTime = Long.MIN_VALUE;
+
+    final LongAdder samplesAppended = new LongAdder();
+    final LongAdder exemplarsAppended = new LongAdder();
+    final LongAdder seriesCreated = new LongAdder();
+    private final LongAdder[] rejected = new LongAdder[Rejection.values().length];
+
+    public Head(HeadOptions options) {
+        this.options = options;
+        this.exemplars = new ExemplarStorage(options.maxExemplars());
+        for (int i = 0; i < rejected.length; i++) {
+            rejected[i] = new LongAdder();
+        }
+    }
+
+    public HeadOptions options() {
+        return options;
+    }
+
+    @Override
+    public Appender appender() {
+        return new HeadAppender(this);
+    }
+
+    @Override
+    public Querier querier(long mint, long maxt) {
+        return new HeadQuerier(this, mint, maxt);
+    }
+
+    /** The exemplar store, for exemplar queries. */
+    public ExemplarStorage exemplars() {
+        return exemplars;
+    }
+
+    /** Number of series in the head. */
+    public long numSeries() {
+        return series.size();
+    }
+
+    /** Lowest committed timestamp, or Long.MAX_VALUE when empty. */
+    public long minTime() {
+        return minTime.get();
+    }
+
+    /** Highest committed timestamp, or Long.MIN_VALUE when empty. */
+    public long maxTime() {
+        return maxTime.get();
+    }
+
+    long minValidTime() {
+        return minValidTime;
+    }
+
+    /** Refuses samples older than {@code t} from now on (set when a block is cut). */
+    public void setMinValidTime(long t) {
+        minValidTime = t;
+    }
+
+    /** Metadata by metric name, as last reported by any ingest path. */
+    public Map<String, Metadata> metadata() {
+        return metadata;
+    }
+
+    void putMetadata(Labels labels, Metadata m) {
+        String name = labels.metricName();
+        if (!name.isEmpty()) {
+            metadata.put(name, m);
+        }
+    }
+
+    MemSeries getOrCreate(Labels labels, boolean[] created) {
+        StripeSeries.Lookup l = series.getOrCreate(labels, s -> postings.add(s.ref, s.labels));
+        if (l.created()) {
+            seriesCreated.increment();
+            created[0] = true;
+        }
+        return l.series();
+    }
+
+    void updateTimeBounds(long mint, long maxt) {
+        long cur;
+        while (mint < (cur = minTime.get()) && !minTime.compareAndSet(cur, mint)) {
+            // retry
+        }
+        while (maxt > (cur = maxTime.get()) && !maxTime.compareAndSet(cur, maxt)) {
+            // retry
+        }
+    }
+
+    void countRejected(long[] byReason) {
+        for (int i = 0; i < byReason.length; i++) {
+            if (byReason[i] > 0) {
+                rejected[i].add(byReason[i]);
+            }
+        }
+    }
+
+    /** Total rejections for a reason since start. */
+    public long rejectedTotal(Rejection r) {
+        return rejected[r.ordinal()].sum();
+    }
+
+    @Override
+    public void writeMetrics(MetricWriter w) {
+        w.family("gnomon_tsdb_head_series", "gauge", "Number of series in the head block.")
+            .sample("gnomon_tsdb_head_series", series.size());
+        w.family("gnomon_tsdb_head_series_created_total", "counter", "Series created in the head.")
+            .sample("gnomon_tsdb_head_series_created_total", seriesCreated.sum());
+        w.family("gnomon_tsdb_head_samples_appended_total", "counter", "Samples appended to the head.")
+            .sample("gnomon_tsdb_head_samples_appended_total", samplesAppended.sum());
+        w.family("gnomon_tsdb_rejected_samples_total", "counter", "Samples and exemplars refused by the head, by reason.");
+        for (Rejection r : Rejection.values()) {
+            w.sample("gnomon_tsdb_rejected_samples_total", rejected[r.ordinal()].sum(), "reason", r.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        w.family("gnomon_tsdb_exemplar_exemplars_appended_total", "counter", "Exemplars appended to the exemplar storage.")
+            .sample("gnomon_tsdb_exemplar_exemplars_appended_total", exemplarsAppended.sum());
+        w.family("gnomon_tsdb_exemplar_exemplars_in_storage", "gauge", "Exemplars currently held.")
+            .sample("gnomon_tsdb_exemplar_exemplars_in_storage", exemplars.size());
+        w.family("gnomon_tsdb_exemplar_max_exemplars", "gauge", "Capacity of the exemplar storage.")
+            .sample("gnomon_tsdb_exemplar_max_exemplars", exemplars.capacity());
+        long mint = minTime.get();
+        long maxt = maxTime.get();
+        w.family("gnomon_tsdb_head_min_time", "gauge", "Lowest timestamp in the head (ms).")
+            .sample("gnomon_tsdb_head_min_time", mint == Long.MAX_VALUE ? 0 : mint);
+        w.family("gnomon_tsdb_head_max_time", "gauge", "Highest timestamp in the head (ms).")
+            .sample("gnomon_tsdb_head_max_time", maxt == Long.MIN_VALUE ? 0 : maxt);
+    }
+}

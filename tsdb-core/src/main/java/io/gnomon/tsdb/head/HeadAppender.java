@@ -1,0 +1,210 @@
+package io.gnomon.tsdb.head;
+
+import io.gnomon.tsdb.labels.Labels;
+import io.gnomon.tsdb.storage.AppendResult;
+import io.gnomon.tsdb.storage.Appender;
+import io.gnomon.tsdb.storage.Exemplar;
+import io.gnomon.tsdb.storage.Metadata;
+import io.gnomon.tsdb.storage.Rejection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The head's write path: a batch in primitive arrays (series, timestamp, value bits), checked
+ * early against committed state and appended to the series' chunks on {@link #commit()}.
+ *
+ * <p>Samples cost no object: the batch is three parallel arrays that grow by doubling. New series
+ * are created (and indexed) as they are first seen, which Prometheus also does; they stay empty
+ * when the batch is rolled back and are collected with the head later.
+ */
+final class HeadAppender implements Appender {
+
+    private static final int INITIAL = 64;
+
+    private final Head head;
+    private final long chunkRange;
+    private final long minValidTime;
+    private final boolean[] created = new boolean[1];
+
+    private MemSeries[] sSeries = new MemSeries[INITIAL];
+    private long[] sT = new long[INITIAL];
+    private long[] sV = new long[INITIAL];
+    private int n;
+
+    private List<MemSeries> exSeries;
+    private List<Exemplar> exList;
+
+    private final long[] rejected = new long[Rejection.values().length];
+    private Labels firstRejectedLabels;
+    private Rejection firstRejection;
+    private String firstDetail;
+    private boolean done;
+
+    HeadAppender(Head head) {
+        this.head = head;
+        this.chunkRange = head.options().chunkRange();
+        this.minValidTime = head.minValidTime();
+    }
+
+    @Override
+    public long append(long ref, Labels labels, long t, double v) {
+        checkOpen();
+        MemSeries s = resolve(ref, labels);
+        if (s == null) {
+            return 0;
+        }
+        if (t < minValidTime) {
+            reject(Rejection.TOO_OLD, s.labels, "timestamp " + t);
+            return s.ref;
+        }
+        int code = s.appendable(t, v);
+        if (code > 0) {
+            reject(Rejection.values()[code - 1], s.labels, "timestamp " + t);
+            return s.ref;
+        }
+        if (code == 0) {
+            return s.ref; // exact repeat of the newest sample: accepted, nothing to store
+        }
+        if (n == sT.length) {
+            int cap = n * 2;
+            sSeries = Arrays.copyOf(sSeries, cap);
+            sT = Arrays.copyOf(sT, cap);
+            sV = Arrays.copyOf(sV, cap);
+        }
+        sSeries[n] = s;
+        sT[n] = t;
+        sV[n] = Double.doubleToRawLongBits(v);
+        n++;
+        return s.ref;
+    }
+
+    @Override
+    public long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
+        checkOpen();
+        MemSeries s = resolve(ref, labels);
+        if (s == null) {
+            return 0;
+        }
+        Rejection r = head.exemplars.validate(s.labels, exemplar);
+        if (r != null) {
+            reject(r, s.labels, "exemplar " + exemplar.labels() + " at " + exemplar.timestamp());
+            return s.ref;
+        }
+        if (exList == null) {
+            exList = new ArrayList<>();
+            exSeries = new ArrayList<>();
+        }
+        exSeries.add(s);
+        exList.add(exemplar);
+        return s.ref;
+    }
+
+    @Override
+    public long updateMetadata(long ref, Labels labels, Metadata metadata) {
+        checkOpen();
+        MemSeries s = resolve(ref, labels);
+        if (s == null) {
+            return 0;
+        }
+        head.putMetadata(s.labels, metadata);
+        return s.ref;
+    }
+
+    private MemSeries resolve(long ref, Labels labels) {
+        if (ref != 0) {
+            MemSeries s = head.series.getByRef(ref);
+            if (s != null) {
+                return s;
+            }
+        }
+        if (labels == null || labels.isEmpty()) {
+            reject(Rejection.EMPTY_LABELS, Labels.EMPTY, null);
+            return null;
+        }
+        return head.getOrCreate(labels, created);
+    }
+
+    private void reject(Rejection r, Labels labels, String detail) {
+        rejected[r.ordinal()]++;
+        if (firstRejection == null) {
+            firstRejection = r;
+            firstRejectedLabels = labels;
+            firstDetail = detail;
+        }
+    }
+
+    @Override
+    public AppendResult commit() {
+        checkOpen();
+        done = true;
+        long appended = 0;
+        long mint = Long.MAX_VALUE;
+        long maxt = Long.MIN_VALUE;
+        int i = 0;
+        while (i < n) {
+            MemSeries s = sSeries[i];
+            // Consecutive samples of one series share one lock acquisition.
+            synchronized (s) {
+                do {
+                    long t = sT[i];
+                    int code = s.append(t, Double.longBitsToDouble(sV[i]), chunkRange);
+                    if (code < 0) {
+                        appended++;
+                        if (t < mint) {
+                            mint = t;
+                        }
+                        if (t > maxt) {
+                            maxt = t;
+                        }
+                    } else if (code > 0) {
+                        reject(Rejection.values()[code - 1], s.labels, "timestamp " + t);
+                    }
+                    i++;
+                } while (i < n && sSeries[i] == s);
+            }
+        }
+        long exAppended = 0;
+        if (exList != null) {
+            for (int k = 0; k < exList.size(); k++) {
+                MemSeries s = exSeries.get(k);
+                Rejection r = head.exemplars.add(s.labels, exList.get(k));
+                if (r == null) {
+                    exAppended++;
+                } else {
+                    reject(r, s.labels, "exemplar " + exList.get(k).labels());
+                }
+            }
+        }
+        if (appended > 0) {
+            head.updateTimeBounds(mint, maxt);
+            head.samplesAppended.add(appended);
+        }
+        head.exemplarsAppended.add(exAppended);
+        head.countRejected(rejected);
+        AppendResult result = new AppendResult(appended, exAppended, rejected, firstRejectedLabels, firstRejection, firstDetail);
+        release();
+        return result;
+    }
+
+    @Override
+    public void rollback() {
+        checkOpen();
+        done = true;
+        release();
+    }
+
+    private void release() {
+        sSeries = null;
+        sT = null;
+        sV = null;
+        exList = null;
+        exSeries = null;
+    }
+
+    private void checkOpen() {
+        if (done) {
+            throw new IllegalStateException("appender already committed or rolled back");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.gnomon.tsdb.head;
+
+import io.gnomon.tsdb.chunkenc.XorChunk;
+import io.gnomon.tsdb.labels.Labels;
+import io.gnomon.tsdb.storage.Rejection;
+import io.gnomon.tsdb.storage.SampleIterator;
+import java.util.Arrays;
+
+/**
+ * One series in the head: its labels, its full (cut) chunks and its open chunk.
+ *
+ * <p>Memory: this object (ref, labels, two chunk references, four longs of state) is about 64
+ * bytes; samples live only inside the chunks' byte arrays, never as objects. Cut chunks are
+ * trimmed to their exact size.
+ *
+ * <p>Thread-safety: every method that reads or writes chunks is {@code synchronized} on the
+ * series. Appenders hold the lock for the few nanoseconds of one encode; readers hold it only to
+ * take a {@link Snapshot} of the chunk list, then decode without it (chunks grow by copy, so a
+ * snapshot's arrays never change under it).
+ */
+final class MemSeries {
+
+    /** Target number of samples per chunk, as Prometheus's {@code samplesPerChunk}. */
+    static final int SAMPLES_PER_CHUNK = 120;
+
+    private static final XorChunk[] NO_CHUNKS = new XorChunk[0];
+
+    final long ref;
+    final Labels labels;
+
+    /** Full chunks, oldest first; each is trimmed and never appended to again. */
+    private XorChunk[] cut = NO_CHUNKS;
+    /** The chunk being appended to, or null before the first sample. */
+    private XorChunk open;
+    /** Minimum timestamp of the open chunk. */
+    private long openMinT;
+    /** Timestamp at which the open chunk is cut (Prometheus's {@code nextAt}). */
+    private long nextAt = Long.MIN_VALUE;
+    /** Newest committed timestamp; Long.MIN_VALUE when empty. Read without the lock as a hint. */
+    private volatile long maxT = Long.MIN_VALUE;
+    /** Bits of the newest committed value, for the duplicate check. */
+    private long lastValueBits;
+
+    MemSeries(long ref, Labels labels) {
+        this.ref = ref;
+        this.labels = labels;
+    }
+
+    long maxTime() {
+        return maxT;
+    }
+
+    /**
+     * Checks a sample against the committed state without appending it, with the codes of
+     * {@link #append}: -1 would be accepted, 0 repeats the newest sample exactly (ignored), or a
+     * {@link Rejection} ordinal + 1. Lock-free on the common path (a newer timestamp).
+     */
+    int appendable(long t, double v) {
+        long mt = maxT;
+        if (t > mt) {
+            return -1;
+        }
+        if (t < mt) {
+            return Rejection.OUT_OF_ORDER.ordinal() + 1;
+        }
+        synchronized (this) {
+            return Double.doubleToRawLongBits(v) == lastValueBits ? 0 : Rejection.DUPLICATE.ordinal() + 1;
+        }
+    }
+
+    /**
+     * Appends a committed sample. Returns -1 when appended, 0 when it repeats the newest sample
+     * exactly (ignored), or the {@link Rejection} ordinal + 1 when refused.
+     *
+     * @param chunkRange the head's block range in ms; chunks never span a range boundary
+     */
+    int append(long t, double v, long chunkRange) {
+        long bits = Double.doubleToRawLongBits(v);
+        long mt = maxT;
+        if (t <= mt) {
+            if (t < mt) {
+                return Rejection.OUT_OF_ORDER.ordinal() + 1;
+            }
+            return bits == lastValueBits ? 0 : Rejection.DUPLICATE.ordinal() + 1;
+        }
+        XorChunk c = open;
+        if (c == null) {
+            c = cutNewChunk(t, chunkRange);
+        } else {
+            int n = c.numSamples();
+            if (n == SAMPLES_PER_CHUNK / 4) {
+                nextAt = computeChunkEndTime(openMinT, mt, nextAt, 4);
+            }
+            if (t >= nextAt || n >= SAMPLES_PER_CHUNK * 2) {
+                c.trim();
+                cut = appendChunk(cut, c);
+                c = cutNewChunk(t, chunkRange);
+            }
+        }
+        c.append(t, v);
+        lastValueBits = bits;
+        maxT = t;
+        return -1;
+    }
+
+    private XorChunk cutNewChunk(long t, long chunkRange) {
+        XorChunk c = new XorChunk();
+        open = c;
+        openMinT = t;
+        nextAt = rangeEnd(t, chunkRange);
+        return c;
+    }
+
+    private static XorChunk[] appendChunk(XorChunk[] a, XorChunk c) {
+        XorChunk[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = c;
+        return b;
+    }
+
+    /** End of the aligned range of width {@code width} that contains {@code t}. */
+    static long rangeEnd(long t, long width) {
+        return Math.floorDiv(t, width) * width + width;
+    }
+
+    /**
+     * Predicts where to cut so that the remaining chunks of the range get equal sample counts
+     * (Prometheus's {@code computeChunkEndTime}): with {@code cur} the time at a quarter-full chunk.
+     */
+    static long computeChunkEndTime(long start, long cur, long max, int ratioToFull) {
+        double n = (double) (max - start) / ((double) (cur - start + 1) * ratioToFull);
+        if (n <= 1) {
+            return max;
+        }
+        return (long) (start + (max - start) / Math.floor(n));
+    }
+
+    /** Number of chunks, the open one included. */
+    synchronized int chunkCount() {
+        return cut.length + (open == null ? 0 : 1);
+    }
+
+    /** Minimum timestamp held, or Long.MAX_VALUE when empty. */
+    synchronized long minTime() {
+        if (cut.length > 0) {
+            return cut[0].firstTimestamp();
+        }
+        return open == null ? Long.MAX_VALUE : openMinT;
+    }
+
+    /**
+     * Captures the chunks that overlap {@code [mint, maxt]}; the snapshot stays valid while
+     * appends continue. Returns null when none overlap.
+     */
+    synchronized Snapshot snapshot(long mint, long maxt) {
+        if (open == null || maxT < mint) {
+            return null;
+        }
+        int from = 0;
+        XorChunk[] cs = cut;
+        // Skip cut chunks that end before mint.
+        while (from < cs.length && cs[from].lastTimestamp() < mint) {
+            from++;
+        }
+        int to = cs.length;
+        while (to > from && cs[to - 1].firstTimestamp() > maxt) {
+            to--;
+        }
+        boolean withOpen = openMinT <= maxt;
+        int n = (to - from) + (withOpen ? 1 : 0);
+        if (n == 0) {
+            return null;
+        }
+        SampleIterator[] its = new SampleIterator[n];
+        int k = 0;
+        for (int i = from; i < to; i++) {
+            its[k++] = cs[i].iterator(null);
+        }
+        if (withOpen) {
+            its[k] = open.snapshotIterator(null);
+        }
+        return new Snapshot(its);
+    }
+
+    /** The chunk iterators of one series at one moment, oldest first. */
+    record Snapshot(SampleIterator[] chunks) {
+    }
+}

@@ -1,0 +1,141 @@
+package io.gnomon.tsdb.head;
+
+import io.gnomon.tsdb.labels.Labels;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongConsumer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The head's series, by ref and by labels.
+ *
+ * <p>By ref: refs are handed out increasing from 1, so series live in pages of an array indexed
+ * by ref; a lookup is two array loads and takes no lock (pages are published through an
+ * {@link AtomicReferenceArray}). By labels: {@value #STRIPES} stripes, each a lock and a
+ * primitive map from the labels' 64-bit hash to the series (or to an array of series when hashes
+ * collide), so concurrent creators of different series rarely meet on a lock.
+ */
+final class StripeSeries {
+
+    static final int STRIPES = 1024;
+    private static final int PAGE_BITS = 12;
+    private static final int PAGE_SIZE = 1 << PAGE_BITS;
+    private static final int MAX_PAGES = 1 << 19;
+
+    private final Object[] locks = new Object[STRIPES];
+    @SuppressWarnings("unchecked")
+    private final Long2ObjectHashMap<Object>[] byHash = new Long2ObjectHashMap[STRIPES];
+    private final AtomicReferenceArray<AtomicReferenceArray<MemSeries>> pages = new AtomicReferenceArray<>(MAX_PAGES);
+    private final AtomicLong lastRef = new AtomicLong();
+    private final AtomicLong count = new AtomicLong();
+
+    StripeSeries() {
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+            byHash[i] = new Long2ObjectHashMap<>(16, 0.65f);
+        }
+    }
+
+    /** The series with this ref, or null. Lock-free. */
+    MemSeries getByRef(long ref) {
+        if (ref <= 0 || ref > lastRef.get()) {
+            return null;
+        }
+        AtomicReferenceArray<MemSeries> page = pages.get((int) (ref >>> PAGE_BITS));
+        return page == null ? null : page.get((int) (ref & (PAGE_SIZE - 1)));
+    }
+
+    /** The series with these labels, or null. */
+    MemSeries getByLabels(Labels labels) {
+        long h = labels.hash();
+        int stripe = (int) (h & (STRIPES - 1));
+        synchronized (locks[stripe]) {
+            return find(byHash[stripe].get(h), labels);
+        }
+    }
+
+    /** Result of {@link #getOrCreate}: the series and whether this call created it. */
+    record Lookup(MemSeries series, boolean created) {
+    }
+
+    /**
+     * Returns the series with these labels, creating it with the next ref when absent.
+     * {@code onCreate} runs under the stripe lock with the new ref before the series becomes
+     * visible by labels (the head uses it to index the series).
+     */
+    Lookup getOrCreate(Labels labels, java.util.function.Consumer<MemSeries> onCreate) {
+        long h = labels.hash();
+        int stripe = (int) (h & (STRIPES - 1));
+        synchronized (locks[stripe]) {
+            Long2ObjectHashMap<Object> map = byHash[stripe];
+            Object slot = map.get(h);
+            MemSeries s = find(slot, labels);
+            if (s != null) {
+                return new Lookup(s, false);
+            }
+            s = new MemSeries(lastRef.incrementAndGet(), labels);
+            putByRef(s);
+            onCreate.accept(s);
+            if (slot == null) {
+                map.put(h, s);
+            } else if (slot instanceof MemSeries other) {
+                map.put(h, new MemSeries[] {other, s});
+            } else {
+                MemSeries[] arr = (MemSeries[]) slot;
+                MemSeries[] grown = java.util.Arrays.copyOf(arr, arr.length + 1);
+                grown[arr.length] = s;
+                map.put(h, grown);
+            }
+            count.incrementAndGet();
+            return new Lookup(s, true);
+        }
+    }
+
+    private void putByRef(MemSeries s) {
+        int pageIdx = (int) (s.ref >>> PAGE_BITS);
+        if (pageIdx >= MAX_PAGES) {
+            throw new IllegalStateException("series ref space exhausted [ref=" + s.ref + "]");
+        }
+        AtomicReferenceArray<MemSeries> page = pages.get(pageIdx);
+        if (page == null) {
+            pages.compareAndSet(pageIdx, null, new AtomicReferenceArray<>(PAGE_SIZE));
+            page = pages.get(pageIdx);
+        }
+        page.set((int) (s.ref & (PAGE_SIZE - 1)), s);
+    }
+
+    private static MemSeries find(Object slot, Labels labels) {
+        if (slot == null) {
+            return null;
+        }
+        if (slot instanceof MemSeries s) {
+            return s.labels.equals(labels) ? s : null;
+        }
+        for (MemSeries s : (MemSeries[]) slot) {
+            if (s.labels.equals(labels)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Number of live series. */
+    long size() {
+        return count.get();
+    }
+
+    /** The highest ref handed out so far. */
+    long lastRef() {
+        return lastRef.get();
+    }
+
+    /** Calls {@code action} with the ref of every live series, in ref order. */
+    void forEachRef(LongConsumer action) {
+        long last = lastRef.get();
+        for (long ref = 1; ref <= last; ref++) {
+            if (getByRef(ref) != null) {
+                action.accept(ref);
+            }
+        }
+    }
+}

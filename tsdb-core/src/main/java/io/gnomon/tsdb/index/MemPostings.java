@@ -1,0 +1,380 @@
+package io.gnomon.tsdb.index;
+
+import io.gnomon.tsdb.labels.Labels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+
+/**
+ * The head's inverted index: label name -> label value -> sorted list of series refs, plus the
+ * list of every ref ({@link #all()}).
+ *
+ * <h2>Threads</h2>
+ * Writers ({@link #add}, {@link #delete}) are serialised by one lock: series creation is rare next
+ * to sample appends, so this lock is not on the sample path. Readers take no lock. A cursor
+ * returned by {@link #postings} reads the live list:
+ * <ul>
+ *   <li>it always yields strictly increasing refs;</li>
+ *   <li>it yields every ref that was added (add returned) before the cursor was created and not
+ *       deleted since, even while other refs are being inserted;</li>
+ *   <li>it may or may not yield refs added after it was created.</li>
+ * </ul>
+ * Refs normally arrive increasing (the head assigns them from a counter) and are appended. When two
+ * ingest threads race, a ref may arrive after a larger one; it is then inserted in place, shifting
+ * the tail one slot right. The shift writes from the right with release stores after first
+ * publishing the grown size, so every old ref sits at its old index or one to the right at every
+ * instant; cursors read with acquire loads and skip any value not greater than the last one they
+ * returned. Values at an index only ever decrease, which is what makes a racy binary search in
+ * {@code seek} safe (it can only land early, never past a ref, and the acquire scan fixes it up).
+ * Deletion never edits a list in place: it builds a new list and swaps it into the map, so cursors
+ * over the old list keep a frozen, consistent view.
+ *
+ * <h2>Memory</h2>
+ * Refs are stored in {@code long[]} that grow by 25% once past 8 entries, so a list costs 8 bytes
+ * per ref plus on average about 12% slack, plus a fixed ~100 bytes per distinct label pair
+ * (list object, array header, map node and table slot). For a series with 10 labels whose values
+ * are each shared by many series this is {@code 11 refs (10 pairs + all) * 8 B * ~1.12 ~= 99 B}
+ * per series. Label pairs unique to one series (ids, uuids) add the ~100 B fixed cost on top:
+ * {@link #estimatedBytes()} accounts for both, and BENCHMARKS.md gives the measured number.
+ */
+public final class MemPostings {
+    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, RefList>> byName = new ConcurrentHashMap<>();
+    private volatile RefList all = new RefList();
+    private final Object writeLock = new Object();
+
+    /**
+     * Indexes series {@code ref} under each of its label pairs and under {@link #all()}. Adding the
+     * same ref twice is a no-op. Thread-safe.
+     *
+     * @throws IllegalArgumentException when {@code ref} is negative
+     */
+    public void add(long ref, Labels lset) {
+        if (ref < 0) {
+            throw new IllegalArgumentException("series ref must not be negative [ref=" + ref + "]");
+        }
+        synchronized (writeLock) {
+            for (int i = 0; i < lset.size(); i++) {
+                byName.computeIfAbsent(lset.name(i), k -> new ConcurrentHashMap<>(4))
+                        .computeIfAbsent(lset.value(i), k -> new RefList())
+                        .add(ref);
+            }
+            all.add(ref);
+        }
+    }
+
+    /**
+     * Removes the refs that {@code deleted} accepts from every list; lists that become empty are
+     * dropped, and so are names left without values. Cost: a scan of every list. Thread-safe.
+     */
+    public void delete(LongPredicate deleted) {
+        synchronized (writeLock) {
+            for (Map.Entry<String, ConcurrentHashMap<String, RefList>> e : byName.entrySet()) {
+                ConcurrentHashMap<String, RefList> values = e.getValue();
+                for (Map.Entry<String, RefList> v : values.entrySet()) {
+                    filter(values, v.getKey(), v.getValue(), deleted);
+                }
+                if (values.isEmpty()) {
+                    byName.remove(e.getKey());
+                }
+            }
+            all = all.without(deleted, true);
+        }
+    }
+
+    /**
+     * Like {@link #delete(LongPredicate)} but scans only the lists of the label pairs in
+     * {@code affected} (the labels of the deleted series) plus the all-postings list.
+     */
+    public void delete(LongPredicate deleted, Collection<Labels> affected) {
+        synchronized (writeLock) {
+            for (Labels lset : affected) {
+                for (int i = 0; i < lset.size(); i++) {
+                    ConcurrentHashMap<String, RefList> values = byName.get(lset.name(i));
+                    if (values == null) {
+                        continue;
+                    }
+                    RefList list = values.get(lset.value(i));
+                    if (list != null) {
+                        filter(values, lset.value(i), list, deleted);
+                    }
+                    if (values.isEmpty()) {
+                        byName.remove(lset.name(i));
+                    }
+                }
+            }
+            all = all.without(deleted, true);
+        }
+    }
+
+    private static void filter(ConcurrentHashMap<String, RefList> values, String value, RefList list, LongPredicate deleted) {
+        RefList kept = list.without(deleted, false);
+        if (kept == null) {
+            values.remove(value);
+        } else if (kept != list) {
+            values.put(value, kept);
+        }
+    }
+
+    /** Refs of series with {@code name="value"}; {@link PostingsOps#EMPTY} when there are none. */
+    public Postings postings(String name, String value) {
+        ConcurrentHashMap<String, RefList> values = byName.get(name);
+        if (values == null) {
+            return PostingsOps.EMPTY;
+        }
+        RefList list = values.get(value);
+        return list == null ? PostingsOps.EMPTY : list.cursor();
+    }
+
+    /** Union of {@code name="v"} over {@code values}. */
+    public Postings postings(String name, String... values) {
+        if (values.length == 1) {
+            return postings(name, values[0]);
+        }
+        ConcurrentHashMap<String, RefList> byValue = byName.get(name);
+        if (byValue == null) {
+            return PostingsOps.EMPTY;
+        }
+        List<Postings> its = new ArrayList<>(values.length);
+        for (String v : values) {
+            RefList list = byValue.get(v);
+            if (list != null) {
+                its.add(list.cursor());
+            }
+        }
+        return PostingsOps.merge(its);
+    }
+
+    /** Union of the lists of every value of {@code name} that {@code match} accepts. */
+    public Postings postingsForLabelMatching(String name, Predicate<String> match) {
+        ConcurrentHashMap<String, RefList> byValue = byName.get(name);
+        if (byValue == null) {
+            return PostingsOps.EMPTY;
+        }
+        List<Postings> its = new ArrayList<>();
+        for (Map.Entry<String, RefList> e : byValue.entrySet()) {
+            if (match.test(e.getKey())) {
+                its.add(e.getValue().cursor());
+            }
+        }
+        return PostingsOps.merge(its);
+    }
+
+    /** Every indexed ref (Prometheus's all-postings key). */
+    public Postings all() {
+        return all.cursor();
+    }
+
+    /** Number of refs in {@link #all()}. */
+    public int size() {
+        return all.size;
+    }
+
+    /** Sorted (by UTF-8 bytes) distinct values of {@code name}; empty when the name is unknown. */
+    public List<String> labelValues(String name) {
+        ConcurrentHashMap<String, RefList> byValue = byName.get(name);
+        if (byValue == null) {
+            return List.of();
+        }
+        String[] out = byValue.keySet().toArray(new String[0]);
+        Arrays.sort(out, Labels::compareStrings);
+        return Arrays.asList(out);
+    }
+
+    /** Sorted distinct label names. */
+    public List<String> labelNames() {
+        String[] out = byName.keySet().toArray(new String[0]);
+        Arrays.sort(out, Labels::compareStrings);
+        return Arrays.asList(out);
+    }
+
+    /**
+     * Estimated heap bytes held by this index, excluding the label strings (interned and shared
+     * with the series). Per list: 16 B object + 16 B array header + 8 B per slot of capacity; per
+     * label pair 40 B of hash-map node and table; per name 100 B of map. Compressed oops assumed.
+     */
+    public long estimatedBytes() {
+        long bytes = 64 + listBytes(all);
+        for (ConcurrentHashMap<String, RefList> values : byName.values()) {
+            bytes += 100;
+            for (RefList list : values.values()) {
+                bytes += 40 + listBytes(list);
+            }
+        }
+        return bytes;
+    }
+
+    private static long listBytes(RefList list) {
+        return 16 + 16 + 8L * list.refs.length;
+    }
+
+    /** One sorted growable list of refs. Written under the owner's lock; read without locks. */
+    static final class RefList {
+        private static final long[] NONE = new long[0];
+
+        volatile long[] refs;
+        volatile int size;
+
+        RefList() {
+            this.refs = NONE;
+        }
+
+        private RefList(long[] refs) {
+            this.refs = refs;
+            this.size = refs.length;
+        }
+
+        /** Adds {@code ref}; the caller holds the write lock. */
+        void add(long ref) {
+            int n = size;
+            long[] a = refs;
+            if (n > 0 && a[n - 1] == ref) {
+                return;
+            }
+            if (n == 0 || a[n - 1] < ref) {
+                if (n == a.length) {
+                    a = Arrays.copyOf(a, grow(n));
+                    refs = a;
+                }
+                a[n] = ref;
+                size = n + 1; // volatile write publishes a[n]
+                return;
+            }
+            // Out of order: find the slot from the tail, where it almost always is.
+            int i = n - 1;
+            while (i > 0 && a[i - 1] > ref) {
+                i--;
+            }
+            if (i > 0 && a[i - 1] == ref) {
+                return;
+            }
+            if (n == a.length) {
+                a = Arrays.copyOf(a, grow(n));
+                refs = a;
+            }
+            // Move the last ref into the new slot and publish the size before shifting the rest,
+            // so that a reader bounded by size never loses it; shift from the right with release
+            // stores so that a reader who sees a slot overwritten also sees its old value one
+            // slot to the right.
+            REFS.setRelease(a, n, a[n - 1]);
+            size = n + 1;
+            for (int k = n - 1; k > i; k--) {
+                REFS.setRelease(a, k, a[k - 1]);
+            }
+            REFS.setRelease(a, i, ref);
+        }
+
+        private static int grow(int n) {
+            return n == 0 ? 1 : n < 8 ? n * 2 : n + (n >>> 2);
+        }
+
+        /** A copy without the deleted refs; {@code this} when none is deleted; null when empty (unless keepEmpty). */
+        RefList without(LongPredicate deleted, boolean keepEmpty) {
+            int n = size;
+            long[] a = refs;
+            int kept = 0;
+            long[] out = null;
+            for (int i = 0; i < n; i++) {
+                long r = a[i];
+                if (deleted.test(r)) {
+                    if (out == null) {
+                        out = new long[n - 1];
+                        System.arraycopy(a, 0, out, 0, i);
+                        kept = i;
+                    }
+                } else if (out != null) {
+                    out[kept++] = r;
+                }
+            }
+            if (out == null) {
+                return this;
+            }
+            if (kept == 0 && !keepEmpty) {
+                return null;
+            }
+            return new RefList(Arrays.copyOf(out, kept));
+        }
+
+        Postings cursor() {
+            return new LiveCursor(this);
+        }
+    }
+
+    /** A cursor over a live {@link RefList}; see the class javadoc for what it guarantees. */
+    static final class LiveCursor implements Postings {
+        private final RefList list;
+        private long[] a;
+        private int n;
+        private int pos = -1;
+        private long cur = -1;
+        private boolean done;
+
+        LiveCursor(RefList list) {
+            this.list = list;
+            refresh();
+        }
+
+        private void refresh() {
+            n = list.size; // size first: the array read next is at least as new, so a.length >= n
+            a = list.refs;
+        }
+
+        @Override
+        public boolean next() {
+            if (done) {
+                return false;
+            }
+            while (true) {
+                int p = pos + 1;
+                if (p >= n) {
+                    refresh();
+                    if (p >= n) {
+                        done = true;
+                        return false;
+                    }
+                }
+                long v = (long) REFS.getAcquire(a, p);
+                pos = p;
+                if (v > cur) {
+                    cur = v;
+                    return true;
+                }
+            }
+        }
+
+        @Override
+        public boolean seek(long v) {
+            if (done) {
+                return false;
+            }
+            if (pos >= 0 && cur >= v) {
+                return true;
+            }
+            int lo = pos + 1;
+            if (lo < n) {
+                // Racy reads can only return a value at or above the current one, so the search
+                // can land early but never past a ref >= v; next() scans forward from there.
+                pos = ListPostings.gallop(a, lo, n, v) - 1;
+            }
+            while (next()) {
+                if (cur >= v) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public long at() {
+            return cur;
+        }
+    }
+}
