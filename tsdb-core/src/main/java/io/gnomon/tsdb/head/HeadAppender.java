@@ -30,6 +30,8 @@ final class HeadAppender implements Appender {
     private MemSeries[] sSeries = new MemSeries[INITIAL];
     private long[] sT = new long[INITIAL];
     private long[] sV = new long[INITIAL];
+    /** Marks created-timestamp zeros, which are stored but are not the caller's samples; lazily allocated. */
+    private boolean[] sCt;
     private int n;
 
     private List<MemSeries> exSeries;
@@ -100,15 +102,53 @@ final class HeadAppender implements Appender {
         return s.ref;
     }
 
+    /**
+     * Metadata is kept per metric name and never creates a series: remote-write 1.0 sends it per
+     * metric family, whose name is often no series' name (e.g. a histogram's family).
+     */
     @Override
     public long updateMetadata(long ref, Labels labels, Metadata metadata) {
         checkOpen();
+        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        head.putMetadata(s != null ? s.labels : labels, metadata);
+        return s != null ? s.ref : 0;
+    }
+
+    /**
+     * Queues a zero at {@code ct} when it is before {@code t}, not too old, and newer than both
+     * the committed newest sample and this batch's newest sample of the series; otherwise does
+     * nothing and counts nothing (see {@link Appender#appendCreatedTimestamp}).
+     */
+    @Override
+    public long appendCreatedTimestamp(long ref, Labels labels, long t, long ct) {
+        checkOpen();
+        if (ct >= t || ct < minValidTime) {
+            return ref;
+        }
         MemSeries s = resolve(ref, labels);
         if (s == null) {
             return 0;
         }
-        head.putMetadata(s.labels, metadata);
-        return s.ref;
+        if (ct <= s.maxTime()) {
+            return s.ref;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            if (sSeries[i] == s) {
+                if (sT[i] >= ct) {
+                    return s.ref;
+                }
+                break;
+            }
+        }
+        int before = n;
+        long r = append(s.ref, s.labels, ct, 0.0);
+        if (n > before) {
+            if (sCt == null || sCt.length < sT.length) {
+                sCt = sCt == null ? new boolean[sT.length] : Arrays.copyOf(sCt, sT.length);
+            }
+            sCt[n - 1] = true;
+        }
+        return r;
     }
 
     private MemSeries resolve(long ref, Labels labels) {
@@ -139,6 +179,7 @@ final class HeadAppender implements Appender {
         checkOpen();
         done = true;
         long appended = 0;
+        long ctAppended = 0;
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
         int i = 0;
@@ -148,16 +189,22 @@ final class HeadAppender implements Appender {
             synchronized (s) {
                 do {
                     long t = sT[i];
+                    boolean ct = sCt != null && i < sCt.length && sCt[i];
                     int code = s.append(t, Double.longBitsToDouble(sV[i]), chunkRange);
                     if (code < 0) {
-                        appended++;
+                        if (ct) {
+                            ctAppended++;
+                        } else {
+                            appended++;
+                        }
                         if (t < mint) {
                             mint = t;
                         }
                         if (t > maxt) {
                             maxt = t;
                         }
-                    } else if (code > 0) {
+                    } else if (code > 0 && !ct) {
+                        // A created-timestamp zero that lost a race is skipped, never a rejection.
                         reject(Rejection.values()[code - 1], s.labels, "timestamp " + t);
                     }
                     i++;
@@ -176,9 +223,9 @@ final class HeadAppender implements Appender {
                 }
             }
         }
-        if (appended > 0) {
+        if (appended + ctAppended > 0) {
             head.updateTimeBounds(mint, maxt);
-            head.samplesAppended.add(appended);
+            head.samplesAppended.add(appended + ctAppended);
         }
         head.exemplarsAppended.add(exAppended);
         head.countRejected(rejected);
@@ -198,6 +245,7 @@ final class HeadAppender implements Appender {
         sSeries = null;
         sT = null;
         sV = null;
+        sCt = null;
         exList = null;
         exSeries = null;
     }
