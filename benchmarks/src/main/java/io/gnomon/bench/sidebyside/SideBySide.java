@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.gnomon.bench.sidebyside.SideBySide \
  *     [--prometheus=/usr/bin/prometheus] [--gnomon-jar=http-api/target/gnomon.jar] \
- *     [--gnomon-jvm-opts="-Xmx2g"] [--protocol=1|2] [--concurrency=4] [--workloads=steady,churn] \
+ *     [--gnomon-jvm-opts="-Xmx1g -XX:+UseG1GC ..."] [--protocol=1|2] [--concurrency=4] [--workloads=steady,churn] \
  *     [--steady-series=20000] [--steady-samples=240] [--churn-series=200000] [--churn-samples=24] \
- *     [--targets=prometheus,gnomon]
+ *     [--targets=prometheus,gnomon] [--jcmd=GC.class_histogram] [--settle-seconds=5]
  * </pre>
  *
  * <p>Each workload runs against a fresh process of each target (fresh data directory). Before
@@ -37,6 +37,11 @@ public final class SideBySide {
 
     private SideBySide() {
     }
+
+    /** {@code --jcmd=GC.class_histogram} (or any jcmd command): run it on Gnomon after each load. */
+    static String jcmd = "";
+    /** How long both targets idle after a load before their RSS is read ({@code --settle-seconds}). */
+    static long settleMillis = 5000;
 
     /** A process under test. */
     static final class Target implements AutoCloseable {
@@ -81,7 +86,8 @@ public final class SideBySide {
     public static void main(String[] args) throws Exception {
         String prometheus = arg(args, "prometheus", "/usr/bin/prometheus");
         String gnomonJar = arg(args, "gnomon-jar", "http-api/target/gnomon.jar");
-        String jvmOpts = arg(args, "gnomon-jvm-opts", "-Xmx3g -XX:+UseParallelGC");
+        String jvmOpts = arg(args, "gnomon-jvm-opts",
+            "-Xmx1g -XX:+UseG1GC -XX:G1PeriodicGCInterval=1000 -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5");
         boolean v2 = arg(args, "protocol", "1").equals("2");
         int concurrency = Integer.parseInt(arg(args, "concurrency", "4"));
         String workloads = arg(args, "workloads", "steady,churn");
@@ -90,6 +96,8 @@ public final class SideBySide {
         int churnSeries = Integer.parseInt(arg(args, "churn-series", "200000"));
         int churnSamples = Integer.parseInt(arg(args, "churn-samples", "24"));
         String targets = arg(args, "targets", "prometheus,gnomon");
+        jcmd = arg(args, "jcmd", "");
+        settleMillis = (long) (Double.parseDouble(arg(args, "settle-seconds", "5")) * 1000);
 
         List<RemoteWriteLoad> loads = new ArrayList<>();
         if (workloads.contains("steady")) {
@@ -143,8 +151,18 @@ public final class SideBySide {
         double cpu0 = ProcStats.cpuSeconds(t.pid());
         RemoteWriteLoad.Result r = load.send(client, t.writeUrl(), v2);
         double cpu1 = ProcStats.cpuSeconds(t.pid());
-        Thread.sleep(2000);
+        Thread.sleep(settleMillis);
         long rss = ProcStats.rssBytes(t.pid());
+        if (!jcmd.isEmpty() && t.name.equals("Gnomon")) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(t.pid())));
+            cmd.addAll(List.of(jcmd.split(" ")));
+            Process j = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            j.waitFor();
+            out.lines().limit(60).forEach(System.out::println);
+            rss = ProcStats.rssBytes(t.pid());
+        }
         long active = load.activeSeries() + warm.activeSeries();
         double secs = r.nanos() / 1e9;
         Row row = new Row(load.name, t.name, load.totalSamples() / secs, (cpu1 - cpu0) / (load.totalSamples() / 1e6),
@@ -223,7 +241,8 @@ public final class SideBySide {
                 (double) r.rssBytes() / r.activeSeries() / ((double) ref.rssBytes() / ref.activeSeries()),
                 r.errors(), r.requests()));
         }
-        sb.append("\nRSS / active series is total VmRSS after the load divided by the series held (load + 2k warm-up).\n");
+        sb.append("\nRSS / active series is total VmRSS ").append(settleMillis / 1000.0)
+            .append(" s after the load, divided by the series held (load + 2k warm-up).\n");
         for (Row r : rows) {
             if (r.firstError() != null) {
                 sb.append("first error from ").append(r.target()).append(" on ").append(r.workload()).append(": ")

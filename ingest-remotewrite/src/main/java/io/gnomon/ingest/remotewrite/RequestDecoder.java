@@ -625,6 +625,15 @@ final class RequestDecoder {
     private void sample(boolean ok, long ct) {
         double v = 0;
         long t = 0;
+        // Fast path for the layout every encoder writes: value (tag 0x09, 8 bytes), timestamp
+        // (tag 0x10, varint) and nothing else. Anything else takes the general loop.
+        int p = in.pos();
+        byte[] b = in.buffer();
+        if (in.limit() - p >= 11 && b[p] == SAMPLE_V && b[p + 9] == SAMPLE_T) {
+            v = in.readDouble(p + 1);
+            in.pos(p + 10);
+            t = in.readVarint64();
+        }
         while (in.hasMore()) {
             int tag = in.readTag();
             if (tag == SAMPLE_V) {

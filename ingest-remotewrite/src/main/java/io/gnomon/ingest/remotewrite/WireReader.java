@@ -1,5 +1,9 @@
 package io.gnomon.ingest.remotewrite;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * A cursor over protobuf wire data in a byte array: tags, varints, fixed64 and length-delimited
  * fields, with every length checked against the enclosing limit. No objects are created except
@@ -9,6 +13,8 @@ package io.gnomon.ingest.remotewrite;
  * an embedded message, and restoring with {@link #popLimit(int)} once {@link #hasMore()} is false.
  */
 final class WireReader {
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
     private int pos;
@@ -94,11 +100,13 @@ final class WireReader {
         if (limit - p < 8) {
             throw MalformedRequestException.truncated("fixed64", p);
         }
-        byte[] b = buf;
         pos = p + 8;
-        return (b[p] & 0xffL) | (b[p + 1] & 0xffL) << 8 | (b[p + 2] & 0xffL) << 16 | (b[p + 3] & 0xffL) << 24
-            | (b[p + 4] & 0xffL) << 32 | (b[p + 5] & 0xffL) << 40 | (b[p + 6] & 0xffL) << 48
-            | (b[p + 7] & 0xffL) << 56;
+        return (long) LONG_LE.get(buf, p);
+    }
+
+    /** The little-endian double at {@code at}; the caller has checked the bounds. */
+    double readDouble(int at) {
+        return Double.longBitsToDouble((long) LONG_LE.get(buf, at));
     }
 
     double readDouble() {

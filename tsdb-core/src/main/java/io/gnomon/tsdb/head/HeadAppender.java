@@ -33,6 +33,7 @@ final class HeadAppender implements Appender {
     /** Marks created-timestamp zeros, which are stored but are not the caller's samples; lazily allocated. */
     private boolean[] sCt;
     private int n;
+    private MemSeries lastSeries;
 
     private List<MemSeries> exSeries;
     private List<Exemplar> exList;
@@ -153,8 +154,14 @@ final class HeadAppender implements Appender {
 
     private MemSeries resolve(long ref, Labels labels) {
         if (ref != 0) {
+            // Ingest appends the samples of one series back to back: skip the map for the repeats.
+            MemSeries last = lastSeries;
+            if (last != null && last.ref == ref) {
+                return last;
+            }
             MemSeries s = head.series.getByRef(ref);
             if (s != null) {
+                lastSeries = s;
                 return s;
             }
         }
