@@ -14,6 +14,7 @@ import static io.gnomon.tsdb.chunkenc.XorChunkDescriptor.NO_WINDOW;
 import static io.gnomon.tsdb.chunkenc.XorChunkDescriptor.fitsDod;
 
 import io.gnomon.tsdb.storage.SampleIterator;
+import io.gnomon.tsdb.storage.ValueType;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -107,7 +108,7 @@ import java.util.Objects;
 public final class XorChunk implements Chunk {
     /**
      * Bytes that must be free past the current byte before an append: the largest sample plus the
-     * 8-byte word that {@link #put} reads and writes back.
+     * 8-byte word that {@link #put} stores at the byte holding the last bit.
      */
     static final int HEADROOM = MAX_SAMPLE_BYTES + 8;
     /** Samples a chunk is usually cut at (Prometheus's target); sizes the projected growth. */
@@ -152,7 +153,7 @@ public final class XorChunk implements Chunk {
     public static XorChunk copyOf(byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
         XorIterator it = iterator(src, offset, length, null);
-        while (it.next() != io.gnomon.tsdb.storage.ValueType.NONE) {
+        while (it.next() != ValueType.NONE) {
             // Replays to the end to learn the appender state.
         }
         if (it.err() != null) {
@@ -193,7 +194,7 @@ public final class XorChunk implements Chunk {
      * Appends a sample. The caller guarantees {@code t} is greater than the last appended
      * timestamp (not checked: the head rejects out-of-order samples before they get here).
      *
-     * @throws IllegalStateException when the chunk already holds {@link #MAX_SAMPLES} samples
+     * @throws IllegalStateException when the chunk already holds {@link XorChunkDescriptor#MAX_SAMPLES} samples
      */
     public void append(long t, double v) {
         int n = count;
@@ -283,12 +284,14 @@ public final class XorChunk implements Chunk {
 
     /**
      * Writes the low {@code n} bits of {@code bits} (1 to 57, bits above them ignored) at bit
-     * {@code bp}: one 8-byte load and store. Relies on every bit past {@code bp} being 0.
+     * {@code bp}: one 8-byte store. Relies on every bit past {@code bp} being 0, so only the
+     * partial byte at {@code bp} is read back: a byte load stays inside the previous 8-byte store
+     * and is forwarded from it, where an 8-byte load at a different offset would stall on it.
      */
     private int put(int bp, long bits, int n) {
         int p = bp >>> 3;
-        long w = (long) LONG_BE.get(data, p);
-        LONG_BE.set(data, p, w | ((bits << (64 - n)) >>> (bp & 7)));
+        byte[] d = data;
+        LONG_BE.set(d, p, ((long) d[p] << 56) | ((bits << (64 - n)) >>> (bp & 7)));
         return bp + n;
     }
 

@@ -5,6 +5,8 @@ import io.gnomon.tsdb.index.MemPostings;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.metrics.MetricSource;
 import io.gnomon.tsdb.metrics.MetricWriter;
+import io.gnomon.tsdb.record.RecordEncoder;
+import io.gnomon.wal.Wal;
 import io.gnomon.tsdb.storage.Appendable;
 import io.gnomon.tsdb.storage.Appender;
 import io.gnomon.tsdb.storage.Metadata;
@@ -30,6 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Head implements Appendable, Queryable, MetricSource {
 
     private final HeadOptions options;
+    /** The write-ahead log every commit goes through first; null for a memory-only head. */
+    final Wal wal;
+    private final ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(RecordEncoder::new);
     final StripeSeries series = new StripeSeries();
     final MemPostings postings = new MemPostings();
     final ExemplarStorage exemplars;
@@ -46,8 +51,18 @@ public final class Head implements Appendable, Queryable, MetricSource {
     final LongAdder seriesCreated = new LongAdder();
     private final LongAdder[] rejected = new LongAdder[Rejection.values().length];
 
+    /** A memory-only head (tests, benchmarks): nothing survives the process. */
     public Head(HeadOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * A head that logs every new series and every commit to {@code wal} before making it
+     * visible. Replay the WAL with {@link HeadReplayer} before the first append.
+     */
+    public Head(HeadOptions options, Wal wal) {
         this.options = options;
+        this.wal = wal;
         this.exemplars = new ExemplarStorage(options.maxExemplars());
         for (int i = 0; i < rejected.length; i++) {
             rejected[i] = new LongAdder();
@@ -109,8 +124,26 @@ public final class Head implements Appendable, Queryable, MetricSource {
         }
     }
 
+    /** The calling thread's record encoder (commits and series creation encode on their own thread). */
+    RecordEncoder encoder() {
+        return encoders.get();
+    }
+
+    /**
+     * Creates or finds a series. A new series is logged to the WAL while the stripe lock is still
+     * held, i.e. before any other appender can find it: every samples record that references the
+     * series is therefore queued after its series record, whichever appender commits first.
+     */
     MemSeries getOrCreate(Labels labels, boolean[] created) {
-        StripeSeries.Lookup l = series.getOrCreate(labels, s -> postings.add(s.ref, s.labels));
+        StripeSeries.Lookup l = series.getOrCreate(labels, s -> {
+            postings.add(s.ref, s.labels);
+            if (wal != null) {
+                RecordEncoder e = encoders.get();
+                e.beginSeries();
+                e.series(s.ref, s.labels);
+                wal.submit(e.buffer(), 0, e.finish());
+            }
+        });
         if (l.created()) {
             seriesCreated.increment();
             created[0] = true;

@@ -37,6 +37,8 @@ final class HeadAppender implements Appender {
 
     private List<MemSeries> exSeries;
     private List<Exemplar> exList;
+    private List<MemSeries> mdSeries;
+    private List<Metadata> mdList;
 
     private final long[] rejected = new long[Rejection.values().length];
     private Labels firstRejectedLabels;
@@ -104,21 +106,39 @@ final class HeadAppender implements Appender {
     }
 
     /**
-     * Metadata is kept per metric name and never creates a series: remote-write 1.0 sends it per
-     * metric family, whose name is often no series' name (e.g. a histogram's family).
+     * Metadata never creates a series: remote-write 1.0 sends it per metric family, whose name is
+     * often no series' name (e.g. a histogram's family), which would leave an empty phantom series.
+     * Metadata of a name that no series has yet is kept in memory only (the WAL records metadata
+     * per series ref); it is logged once a series of that name reports it.
      */
     @Override
     public long updateMetadata(long ref, Labels labels, Metadata metadata) {
         checkOpen();
         MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
-        head.putMetadata(s != null ? s.labels : labels, metadata);
-        return s != null ? s.ref : 0;
+        if (s == null && labels != null && !labels.isEmpty()) {
+            s = head.series.getByLabels(labels);
+        }
+        if (s == null) {
+            if (labels != null) {
+                head.putMetadata(labels, metadata);
+            }
+            return 0;
+        }
+        if (mdList == null) {
+            mdList = new ArrayList<>();
+            mdSeries = new ArrayList<>();
+        }
+        mdSeries.add(s);
+        mdList.add(metadata);
+        return s.ref;
     }
 
     /**
      * Queues a zero at {@code ct} when it is before {@code t}, not too old, and newer than both
      * the committed newest sample and this batch's newest sample of the series; otherwise does
-     * nothing and counts nothing (see {@link Appender#appendCreatedTimestamp}).
+     * nothing and counts nothing (see {@link Appender#appendCreatedTimestamp}). Such zeros are
+     * stored and logged, but not counted in the batch's {@link AppendResult}: they are not the
+     * caller's samples, and remote-write 2.0 reports written counts back to the sender.
      */
     @Override
     public long appendCreatedTimestamp(long ref, Labels labels, long t, long ct) {
@@ -185,6 +205,9 @@ final class HeadAppender implements Appender {
     public AppendResult commit() {
         checkOpen();
         done = true;
+        if (head.wal != null) {
+            log();
+        }
         long appended = 0;
         long ctAppended = 0;
         long mint = Long.MAX_VALUE;
@@ -230,6 +253,11 @@ final class HeadAppender implements Appender {
                 }
             }
         }
+        if (mdList != null) {
+            for (int k = 0; k < mdList.size(); k++) {
+                head.putMetadata(mdSeries.get(k).labels, mdList.get(k));
+            }
+        }
         if (appended + ctAppended > 0) {
             head.updateTimeBounds(mint, maxt);
             head.samplesAppended.add(appended + ctAppended);
@@ -239,6 +267,46 @@ final class HeadAppender implements Appender {
         AppendResult result = new AppendResult(appended, exAppended, rejected, firstRejectedLabels, firstRejection, firstDetail);
         release();
         return result;
+    }
+
+    /**
+     * Writes this batch to the WAL and waits until it is acknowledged (in the OS, so it survives
+     * a process crash; fsynced too under the "always" policy). Samples that the commit may still
+     * refuse (out of order within the batch) are logged too: replay refuses them the same way.
+     *
+     * @throws io.gnomon.wal.WalException when the log cannot be written: nothing is made visible
+     */
+    private void log() {
+        var wal = head.wal;
+        var enc = head.encoder();
+        long last = -1;
+        if (n > 0) {
+            enc.beginSamples();
+            for (int i = 0; i < n; i++) {
+                enc.sample(sSeries[i].ref, sT[i], Double.longBitsToDouble(sV[i]));
+            }
+            last = wal.submit(enc.buffer(), 0, enc.finish());
+        }
+        if (exList != null) {
+            enc.beginExemplars();
+            for (int k = 0; k < exList.size(); k++) {
+                Exemplar e = exList.get(k);
+                enc.exemplar(exSeries.get(k).ref, e.timestamp(), e.value(), e.labels());
+            }
+            last = wal.submit(enc.buffer(), 0, enc.finish());
+        }
+        if (mdList != null) {
+            enc.beginMetadata();
+            for (int k = 0; k < mdList.size(); k++) {
+                Metadata m = mdList.get(k);
+                MemSeries s = mdSeries.get(k);
+                enc.metadata(s.ref, s.labels.metricName(), m.type(), m.unit(), m.help());
+            }
+            last = wal.submit(enc.buffer(), 0, enc.finish());
+        }
+        if (last >= 0) {
+            wal.await(last);
+        }
     }
 
     @Override
@@ -255,6 +323,8 @@ final class HeadAppender implements Appender {
         sCt = null;
         exList = null;
         exSeries = null;
+        mdList = null;
+        mdSeries = null;
     }
 
     private void checkOpen() {

@@ -38,7 +38,7 @@ final class StripeSeries {
 
     /** The series with this ref, or null. Lock-free. */
     MemSeries getByRef(long ref) {
-        if (ref <= 0 || ref > lastRef.get()) {
+        if (ref <= 0 || (ref >>> PAGE_BITS) >= MAX_PAGES) {
             return null;
         }
         AtomicReferenceArray<MemSeries> page = pages.get((int) (ref >>> PAGE_BITS));
@@ -88,6 +88,43 @@ final class StripeSeries {
             }
             count.incrementAndGet();
             return new Lookup(s, true);
+        }
+    }
+
+    /**
+     * Replay: returns the series with these labels, creating it with exactly {@code ref} when
+     * absent. When the labels already exist under another ref (the WAL logged the same series
+     * twice) the existing series is returned; the caller maps the logged ref to it.
+     */
+    MemSeries getOrCreateWithRef(long ref, Labels labels, java.util.function.Consumer<MemSeries> onCreate) {
+        long h = labels.hash();
+        int stripe = (int) (h & (STRIPES - 1));
+        synchronized (locks[stripe]) {
+            Long2ObjectHashMap<Object> map = byHash[stripe];
+            Object slot = map.get(h);
+            MemSeries s = find(slot, labels);
+            if (s != null) {
+                return s;
+            }
+            if (getByRef(ref) != null) {
+                throw new IllegalStateException("series ref logged twice for different labels [ref=" + ref + "]");
+            }
+            s = new MemSeries(ref, labels);
+            lastRef.accumulateAndGet(ref, Math::max);
+            putByRef(s);
+            onCreate.accept(s);
+            if (slot == null) {
+                map.put(h, s);
+            } else if (slot instanceof MemSeries other) {
+                map.put(h, new MemSeries[] {other, s});
+            } else {
+                MemSeries[] arr = (MemSeries[]) slot;
+                MemSeries[] grown = java.util.Arrays.copyOf(arr, arr.length + 1);
+                grown[arr.length] = s;
+                map.put(h, grown);
+            }
+            count.incrementAndGet();
+            return s;
         }
     }
 

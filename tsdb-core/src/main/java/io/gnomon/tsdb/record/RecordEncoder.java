@@ -1,0 +1,144 @@
+package io.gnomon.tsdb.record;
+
+import io.gnomon.tsdb.labels.Labels;
+import java.nio.charset.StandardCharsets;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Encodes records (format in {@link RecordDescriptor}) into a reusable, growing buffer. Start a
+ * record with one of the {@code begin*} methods, add entries, then {@link #finish()} patches the
+ * entry count and returns the record's length; the bytes are {@code buffer()[0, length)}.
+ * Not thread-safe; one encoder per appender.
+ */
+public final class RecordEncoder {
+
+    /** Bytes reserved for the entry count, patched by {@link #finish()} (5 = uvarint of 2^32). */
+    private static final int COUNT_BYTES = 5;
+
+    private final ExpandableArrayBuffer buf = new ExpandableArrayBuffer(4096);
+    private int pos;
+    private int count;
+    private byte type;
+    private long baseRef;
+    private long baseT;
+
+    public MutableDirectBuffer buffer() {
+        return buf;
+    }
+
+    /** Starts a SERIES record. */
+    public void beginSeries() {
+        begin(RecordDescriptor.SERIES);
+    }
+
+    public void series(long ref, Labels labels) {
+        putUvarint(ref);
+        putUvarint(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            putString(labels.name(i));
+            putString(labels.value(i));
+        }
+        count++;
+    }
+
+    /** Starts a SAMPLES record whose deltas are taken against the first sample. */
+    public void beginSamples() {
+        begin(RecordDescriptor.SAMPLES);
+    }
+
+    public void sample(long ref, long t, double v) {
+        if (count == 0) {
+            baseRef = ref;
+            baseT = t;
+            putVarint(ref);
+            putVarint(t);
+        }
+        putVarint(ref - baseRef);
+        putVarint(t - baseT);
+        buf.putLong(pos, Double.doubleToRawLongBits(v), java.nio.ByteOrder.BIG_ENDIAN);
+        pos += 8;
+        count++;
+    }
+
+    public void beginExemplars() {
+        begin(RecordDescriptor.EXEMPLARS);
+    }
+
+    public void exemplar(long ref, long t, double v, Labels labels) {
+        putUvarint(ref);
+        putVarint(t);
+        buf.putLong(pos, Double.doubleToRawLongBits(v), java.nio.ByteOrder.BIG_ENDIAN);
+        pos += 8;
+        putUvarint(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            putString(labels.name(i));
+            putString(labels.value(i));
+        }
+        count++;
+    }
+
+    public void beginMetadata() {
+        begin(RecordDescriptor.METADATA);
+    }
+
+    public void metadata(long ref, String metricName, String type, String unit, String help) {
+        putUvarint(ref);
+        putString(metricName);
+        putString(type);
+        putString(unit);
+        putString(help);
+        count++;
+    }
+
+    /** Entries added since the last begin. */
+    public int count() {
+        return count;
+    }
+
+    /** Ends the record; returns its length in bytes. */
+    public int finish() {
+        // The count goes into a fixed 5-byte slot as a padded uvarint (continuation bits set on
+        // the leading bytes), so no bytes have to move.
+        int c = count;
+        int p = 1;
+        for (int i = 0; i < COUNT_BYTES - 1; i++) {
+            buf.putByte(p++, (byte) ((c & 0x7F) | 0x80));
+            c >>>= 7;
+        }
+        buf.putByte(p, (byte) (c & 0x7F));
+        return pos;
+    }
+
+    private void begin(byte t) {
+        type = t;
+        buf.putByte(0, t);
+        pos = 1 + COUNT_BYTES;
+        count = 0;
+    }
+
+    /** The type of the record being built. */
+    public byte type() {
+        return type;
+    }
+
+    private void putUvarint(long v) {
+        buf.checkLimit(pos + 10);
+        while ((v & ~0x7FL) != 0) {
+            buf.putByte(pos++, (byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        buf.putByte(pos++, (byte) v);
+    }
+
+    private void putVarint(long v) {
+        putUvarint((v << 1) ^ (v >> 63));
+    }
+
+    private void putString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        putUvarint(b.length);
+        buf.putBytes(pos, b);
+        pos += b.length;
+    }
+}
