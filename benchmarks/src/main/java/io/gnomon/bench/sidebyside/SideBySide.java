@@ -23,14 +23,16 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.gnomon.bench.sidebyside.SideBySide \
  *     [--prometheus=/usr/bin/prometheus] [--gnomon-jar=http-api/target/gnomon.jar] \
- *     [--gnomon-jvm-opts="-Xmx1g -XX:+UseG1GC ..."] [--protocol=1|2] [--concurrency=4] [--workloads=steady,churn] \
+ *     [--gnomon-jvm-opts="-Xmx3g -XX:+UseParallelGC"] [--protocol=1|2] [--concurrency=4] [--workloads=steady,churn] \
  *     [--steady-series=20000] [--steady-samples=240] [--churn-series=200000] [--churn-samples=24] \
- *     [--targets=prometheus,gnomon] [--jcmd=GC.class_histogram] [--settle-seconds=5]
+ *     [--targets=prometheus,gnomon] [--jcmd=GC.class_histogram] [--settle-seconds=5] \
+ *     [--warmup-series=20000] [--warmup-samples=24]
  * </pre>
  *
  * <p>Each workload runs against a fresh process of each target (fresh data directory). Before
- * the clock starts every process gets a small warm-up load on other series (the JVM compiles its
- * hot paths; Prometheus allocates its head). Prometheus 2.42 only receives remote-write 1.0, so
+ * the clock starts every process gets the same warm-up load on other series (by default 20k
+ * series x 24 samples: the JVM compiles its hot paths, Prometheus sizes its head); those series
+ * stay and count as held series in the memory column. Prometheus 2.42 only receives remote-write 1.0, so
  * with {@code --protocol=2} Gnomon gets 2.0 and Prometheus 1.0 payloads of the same series.
  */
 public final class SideBySide {
@@ -55,6 +57,8 @@ public final class SideBySide {
             this.process = process;
             this.port = port;
             this.dir = dir;
+            // An interrupted harness must not leave servers behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         }
 
         String writeUrl() {
@@ -86,8 +90,8 @@ public final class SideBySide {
     public static void main(String[] args) throws Exception {
         String prometheus = arg(args, "prometheus", "/usr/bin/prometheus");
         String gnomonJar = arg(args, "gnomon-jar", "http-api/target/gnomon.jar");
-        String jvmOpts = arg(args, "gnomon-jvm-opts",
-            "-Xmx1g -XX:+UseG1GC -XX:G1PeriodicGCInterval=1000 -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5");
+        // Throughput collector: measured best for ingest (BENCHMARKS.md has the G1 alternatives).
+        String jvmOpts = arg(args, "gnomon-jvm-opts", "-Xmx3g -XX:+UseParallelGC");
         boolean v2 = arg(args, "protocol", "1").equals("2");
         int concurrency = Integer.parseInt(arg(args, "concurrency", "4"));
         String workloads = arg(args, "workloads", "steady,churn");
@@ -96,6 +100,8 @@ public final class SideBySide {
         int churnSeries = Integer.parseInt(arg(args, "churn-series", "200000"));
         int churnSamples = Integer.parseInt(arg(args, "churn-samples", "24"));
         String targets = arg(args, "targets", "prometheus,gnomon");
+        int warmSeries = Integer.parseInt(arg(args, "warmup-series", "20000"));
+        int warmSamples = Integer.parseInt(arg(args, "warmup-samples", "24"));
         jcmd = arg(args, "jcmd", "");
         settleMillis = (long) (Double.parseDouble(arg(args, "settle-seconds", "5")) * 1000);
 
@@ -116,8 +122,9 @@ public final class SideBySide {
                 ? new RemoteWriteLoad(l.name, l.series, l.samplesPerSeries, l.seriesPerRequest, l.rounds, l.churn, false,
                     l.concurrency, 0).build()
                 : forGnomon;
-            RemoteWriteLoad warm = new RemoteWriteLoad("warm-up", 2000, 24, 500, 1, 0, v2, concurrency, 1000).build();
-            RemoteWriteLoad warmP = v2 ? new RemoteWriteLoad("warm-up", 2000, 24, 500, 1, 0, false, concurrency, 1000).build() : warm;
+            RemoteWriteLoad warm = new RemoteWriteLoad("warm-up", warmSeries, warmSamples, 500, 1, 0, v2, concurrency, 1000).build();
+            RemoteWriteLoad warmP = v2
+                ? new RemoteWriteLoad("warm-up", warmSeries, warmSamples, 500, 1, 0, false, concurrency, 1000).build() : warm;
             built.add(new RemoteWriteLoad[] {forGnomon, forPrometheus, warm, warmP});
             System.out.printf("  %s: %d requests, %d samples, %.1f MB compressed%n", l.name, l.requests(),
                 l.totalSamples(), l.compressedBytes() / 1e6);
@@ -242,7 +249,7 @@ public final class SideBySide {
                 r.errors(), r.requests()));
         }
         sb.append("\nRSS / active series is total VmRSS ").append(settleMillis / 1000.0)
-            .append(" s after the load, divided by the series held (load + 2k warm-up).\n");
+            .append(" s after the load, divided by the series held (load + warm-up).\n");
         for (Row r : rows) {
             if (r.firstError() != null) {
                 sb.append("first error from ").append(r.target()).append(" on ").append(r.workload()).append(": ")
