@@ -43,6 +43,14 @@ public final class HeadMemoryProbe {
         double perSeries = (double) (after - before) / n;
         System.out.printf("series=%d samples/series=%d head_series=%d heap_delta=%.1f MiB bytes_per_series=%.0f%n",
             n, samples, head.numSeries(), (after - before) / 1048576.0, perSeries);
+        if (Boolean.getBoolean("probe.pause")) {
+            // Lets `jcmd <pid> GC.class_histogram` look at the live head.
+            try {
+                Thread.sleep(Long.getLong("probe.pause.ms", 60_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (head.numSeries() != n) {
             throw new AssertionError("unexpected series count " + head.numSeries());
         }

@@ -6,8 +6,11 @@ import io.gnomon.ingest.remotewrite.RemoteWriteReceiver;
 import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
+import io.gnomon.tsdb.Db;
 import io.gnomon.tsdb.head.Head;
 import io.gnomon.tsdb.head.HeadOptions;
+import io.gnomon.wal.FsyncPolicy;
+import io.gnomon.wal.WalOptions;
 import io.gnomon.tsdb.metrics.MetricRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -41,7 +44,7 @@ public final class Gnomon implements Closeable {
     private volatile String notReadyReason = "storage is starting";
     private FileChannel lockChannel;
     private FileLock lock;
-    private Head head;
+    private Db db;
     private HttpServer http;
     private RemoteWriteReceiver remoteWrite;
     private InetSocketAddress address;
@@ -58,14 +61,16 @@ public final class Gnomon implements Closeable {
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
 
-        remoteWrite = new RemoteWriteReceiver(() -> head.appender(), remoteWriteLimits(flags));
+        remoteWrite = new RemoteWriteReceiver(() -> db.appender(), remoteWriteLimits(flags));
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
             Math.max(64 * 1024 * 1024, remoteWrite.limits().maxBodySize()), (int) flags.duration("web.read-timeout").toSeconds(),
             (int) flags.integer("web.max-connections")), routes());
         address = http.start();
 
-        head = new Head(new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")));
-        registry.register(head);
+        notReadyReason = "replaying the write-ahead log";
+        db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
+            walOptions(flags));
+        registry.register(db.head());
         registry.register(new JvmMetrics());
         registry.register(w -> RemoteWriteRoute.writeMetrics(remoteWrite, w));
         registry.register(w -> w.family("gnomon_http_open_connections", "gauge", "Open HTTP connections.")
@@ -91,6 +96,13 @@ public final class Gnomon implements Closeable {
 
     public RemoteWriteReceiver remoteWrite() {
         return remoteWrite;
+    }
+
+    static WalOptions walOptions(Flags flags) {
+        return WalOptions.defaults()
+            .withCompression(flags.bool("storage.tsdb.wal-compression"))
+            .withFsyncPolicy(flags.string("storage.tsdb.wal-fsync").equals("always") ? FsyncPolicy.ALWAYS : FsyncPolicy.SEGMENT_AND_INTERVAL)
+            .withFsyncIntervalMillis(flags.duration("storage.tsdb.wal-fsync-interval").toMillis());
     }
 
     private void lockDataDir(Path dataDir) throws IOException {
@@ -123,7 +135,7 @@ public final class Gnomon implements Closeable {
             }
             return RemoteWriteRoute.handle(remoteWrite, req);
         });
-        r.read("/api/v1/metadata", false, req -> MetadataApi.handle(head, req));
+        r.read("/api/v1/metadata", false, req -> MetadataApi.handle(db == null ? null : db.head(), req));
         r.get("/metrics", false, req -> Responses.bytes(HttpResponseStatus.OK,
             "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
         r.add("/-/quit", Set.of(HttpMethod.POST, HttpMethod.PUT), true, req -> {
@@ -160,7 +172,12 @@ public final class Gnomon implements Closeable {
     }
 
     public Head head() {
-        return head;
+        return db.head();
+    }
+
+    /** The database; null before {@link #start()}. */
+    public Db db() {
+        return db;
     }
 
     public boolean isReady() {
@@ -188,6 +205,13 @@ public final class Gnomon implements Closeable {
         notReadyReason = "shutting down";
         if (http != null) {
             http.close();
+        }
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                LOG.warning("closing storage failed: " + e);
+            }
         }
         try {
             if (lock != null) {

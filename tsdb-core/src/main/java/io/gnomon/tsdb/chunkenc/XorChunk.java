@@ -366,6 +366,11 @@ public final class XorChunk implements Chunk {
         return t;
     }
 
+    /** The bits of the last sample's value; undefined when the chunk is empty. */
+    public long lastValueBits() {
+        return vBits;
+    }
+
     /** The timestamp of the first sample; decodes the header varint. Undefined when empty. */
     public long firstTimestamp() {
         long u = 0;

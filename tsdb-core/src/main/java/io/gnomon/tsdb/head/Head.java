@@ -136,11 +136,11 @@ public final class Head implements Appendable, Queryable, MetricSource {
      */
     MemSeries getOrCreate(Labels labels, boolean[] created) {
         StripeSeries.Lookup l = series.getOrCreate(labels, s -> {
-            postings.add(s.ref, s.labels);
+            postings.add(s.ref(), s.labels);
             if (wal != null) {
                 RecordEncoder e = encoders.get();
                 e.beginSeries();
-                e.series(s.ref, s.labels);
+                e.series(s.ref(), s.labels);
                 wal.submit(e.buffer(), 0, e.finish());
             }
         });

@@ -61,15 +61,15 @@ final class HeadAppender implements Appender {
         }
         if (t < minValidTime) {
             reject(Rejection.TOO_OLD, s.labels, "timestamp " + t);
-            return s.ref;
+            return s.ref();
         }
         int code = s.appendable(t, v);
         if (code > 0) {
             reject(Rejection.values()[code - 1], s.labels, "timestamp " + t);
-            return s.ref;
+            return s.ref();
         }
         if (code == 0) {
-            return s.ref; // exact repeat of the newest sample: accepted, nothing to store
+            return s.ref(); // exact repeat of the newest sample: accepted, nothing to store
         }
         if (n == sT.length) {
             int cap = n * 2;
@@ -81,7 +81,7 @@ final class HeadAppender implements Appender {
         sT[n] = t;
         sV[n] = Double.doubleToRawLongBits(v);
         n++;
-        return s.ref;
+        return s.ref();
     }
 
     @Override
@@ -94,7 +94,7 @@ final class HeadAppender implements Appender {
         Rejection r = head.exemplars.validate(s.labels, exemplar);
         if (r != null) {
             reject(r, s.labels, "exemplar " + exemplar.labels() + " at " + exemplar.timestamp());
-            return s.ref;
+            return s.ref();
         }
         if (exList == null) {
             exList = new ArrayList<>();
@@ -102,7 +102,7 @@ final class HeadAppender implements Appender {
         }
         exSeries.add(s);
         exList.add(exemplar);
-        return s.ref;
+        return s.ref();
     }
 
     /**
@@ -130,7 +130,7 @@ final class HeadAppender implements Appender {
         }
         mdSeries.add(s);
         mdList.add(metadata);
-        return s.ref;
+        return s.ref();
     }
 
     /**
@@ -151,18 +151,18 @@ final class HeadAppender implements Appender {
             return 0;
         }
         if (ct <= s.maxTime()) {
-            return s.ref;
+            return s.ref();
         }
         for (int i = n - 1; i >= 0; i--) {
             if (sSeries[i] == s) {
                 if (sT[i] >= ct) {
-                    return s.ref;
+                    return s.ref();
                 }
                 break;
             }
         }
         int before = n;
-        long r = append(s.ref, s.labels, ct, 0.0);
+        long r = append(s.ref(), s.labels, ct, 0.0);
         if (n > before) {
             if (sCt == null || sCt.length < sT.length) {
                 sCt = sCt == null ? new boolean[sT.length] : Arrays.copyOf(sCt, sT.length);
@@ -176,7 +176,7 @@ final class HeadAppender implements Appender {
         if (ref != 0) {
             // Ingest appends the samples of one series back to back: skip the map for the repeats.
             MemSeries last = lastSeries;
-            if (last != null && last.ref == ref) {
+            if (last != null && last.ref() == ref) {
                 return last;
             }
             MemSeries s = head.series.getByRef(ref);
@@ -283,7 +283,7 @@ final class HeadAppender implements Appender {
         if (n > 0) {
             enc.beginSamples();
             for (int i = 0; i < n; i++) {
-                enc.sample(sSeries[i].ref, sT[i], Double.longBitsToDouble(sV[i]));
+                enc.sample(sSeries[i].ref(), sT[i], Double.longBitsToDouble(sV[i]));
             }
             last = wal.submit(enc.buffer(), 0, enc.finish());
         }
@@ -291,7 +291,7 @@ final class HeadAppender implements Appender {
             enc.beginExemplars();
             for (int k = 0; k < exList.size(); k++) {
                 Exemplar e = exList.get(k);
-                enc.exemplar(exSeries.get(k).ref, e.timestamp(), e.value(), e.labels());
+                enc.exemplar(exSeries.get(k).ref(), e.timestamp(), e.value(), e.labels());
             }
             last = wal.submit(enc.buffer(), 0, enc.finish());
         }
@@ -300,7 +300,7 @@ final class HeadAppender implements Appender {
             for (int k = 0; k < mdList.size(); k++) {
                 Metadata m = mdList.get(k);
                 MemSeries s = mdSeries.get(k);
-                enc.metadata(s.ref, s.labels.metricName(), m.type(), m.unit(), m.help());
+                enc.metadata(s.ref(), s.labels.metricName(), m.type(), m.unit(), m.help());
             }
             last = wal.submit(enc.buffer(), 0, enc.finish());
         }

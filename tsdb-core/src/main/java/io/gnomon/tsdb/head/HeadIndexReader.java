@@ -49,7 +49,7 @@ final class HeadIndexReader implements IndexReader {
         Arrays.sort(arr, (a, b) -> a.labels.compareTo(b.labels));
         long[] refs = new long[arr.length];
         for (int i = 0; i < arr.length; i++) {
-            refs[i] = arr[i].ref;
+            refs[i] = arr[i].ref();
         }
         return new LabelOrderPostings(refs);
     }

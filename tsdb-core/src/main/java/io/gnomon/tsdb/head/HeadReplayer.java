@@ -56,9 +56,9 @@ public final class HeadReplayer {
         RecordVisitor visitor = new RecordVisitor() {
             @Override
             public void series(long ref, Labels labels) {
-                MemSeries s = head.series.getOrCreateWithRef(ref, labels, created -> head.postings.add(created.ref, created.labels));
-                if (s.ref != ref) {
-                    remap.put(ref, s.ref);
+                MemSeries s = head.series.getOrCreateWithRef(ref, labels, created -> head.postings.add(created.ref(), created.labels));
+                if (s.ref() != ref) {
+                    remap.put(ref, s.ref());
                 } else {
                     HeadReplayer.this.series++;
                 }

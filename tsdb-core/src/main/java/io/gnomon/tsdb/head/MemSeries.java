@@ -9,9 +9,10 @@ import java.util.Arrays;
 /**
  * One series in the head: its labels, its full (cut) chunks and its open chunk.
  *
- * <p>Memory: this object (ref, labels, two chunk references, four longs of state) is about 64
- * bytes; samples live only inside the chunks' byte arrays, never as objects. Cut chunks are
- * trimmed to their exact size.
+ * <p>Memory: this object (ref, labels, two chunk references, the cut prediction and the newest
+ * timestamp) is 48 bytes; the newest value and the open chunk's first timestamp are read from the
+ * chunk rather than kept twice. Samples live only inside the chunks' byte arrays, never as
+ * objects. Cut chunks are trimmed to their exact size.
  *
  * <p>Thread-safety: every method that reads or writes chunks is {@code synchronized} on the
  * series. Appenders hold the lock for the few nanoseconds of one encode; readers hold it only to
@@ -25,24 +26,28 @@ final class MemSeries {
 
     private static final XorChunk[] NO_CHUNKS = new XorChunk[0];
 
-    final long ref;
+    /** The series ref; below 2^31 (StripeSeries hands out no more), kept as an int to save 8 bytes. */
+    private final int ref32;
     final Labels labels;
 
     /** Full chunks, oldest first; each is trimmed and never appended to again. */
     private XorChunk[] cut = NO_CHUNKS;
     /** The chunk being appended to, or null before the first sample. */
     private XorChunk open;
-    /** Minimum timestamp of the open chunk. */
-    private long openMinT;
-    /** Timestamp at which the open chunk is cut (Prometheus's {@code nextAt}). */
-    private long nextAt = Long.MIN_VALUE;
+    /**
+     * Where the open chunk is cut (Prometheus's {@code nextAt}), as an offset from the open
+     * chunk's first timestamp; clamped to {@code Integer.MAX_VALUE} ms (24.8 days) for chunk
+     * ranges longer than that.
+     */
+    private int nextAtOffset;
     /** Newest committed timestamp; Long.MIN_VALUE when empty. Read without the lock as a hint. */
     private volatile long maxT = Long.MIN_VALUE;
-    /** Bits of the newest committed value, for the duplicate check. */
-    private long lastValueBits;
 
     MemSeries(long ref, Labels labels) {
-        this.ref = ref;
+        if (ref <= 0 || ref > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("series ref out of range [ref=" + ref + "]");
+        }
+        this.ref32 = (int) ref;
         this.labels = labels;
     }
 
@@ -64,7 +69,7 @@ final class MemSeries {
             return Rejection.OUT_OF_ORDER.ordinal() + 1;
         }
         synchronized (this) {
-            return Double.doubleToRawLongBits(v) == lastValueBits ? 0 : Rejection.DUPLICATE.ordinal() + 1;
+            return Double.doubleToRawLongBits(v) == open.lastValueBits() ? 0 : Rejection.DUPLICATE.ordinal() + 1;
         }
     }
 
@@ -81,15 +86,18 @@ final class MemSeries {
             if (t < mt) {
                 return Rejection.OUT_OF_ORDER.ordinal() + 1;
             }
-            return bits == lastValueBits ? 0 : Rejection.DUPLICATE.ordinal() + 1;
+            return bits == open.lastValueBits() ? 0 : Rejection.DUPLICATE.ordinal() + 1;
         }
         XorChunk c = open;
         if (c == null) {
             c = cutNewChunk(t, chunkRange);
         } else {
             int n = c.numSamples();
+            long first = c.firstTimestamp();
+            long nextAt = first + nextAtOffset;
             if (n == SAMPLES_PER_CHUNK / 4) {
-                nextAt = computeChunkEndTime(openMinT, mt, nextAt, 4);
+                nextAt = computeChunkEndTime(first, mt, nextAt, 4);
+                nextAtOffset = offset(nextAt - first);
             }
             if (t >= nextAt || n >= SAMPLES_PER_CHUNK * 2) {
                 c.trim();
@@ -98,7 +106,6 @@ final class MemSeries {
             }
         }
         c.append(t, v);
-        lastValueBits = bits;
         maxT = t;
         return -1;
     }
@@ -106,9 +113,17 @@ final class MemSeries {
     private XorChunk cutNewChunk(long t, long chunkRange) {
         XorChunk c = new XorChunk();
         open = c;
-        openMinT = t;
-        nextAt = rangeEnd(t, chunkRange);
+        nextAtOffset = offset(rangeEnd(t, chunkRange) - t);
         return c;
+    }
+
+    private static int offset(long d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, d));
+    }
+
+    /** The series ref. */
+    long ref() {
+        return ref32;
     }
 
     private static XorChunk[] appendChunk(XorChunk[] a, XorChunk c) {
@@ -144,7 +159,7 @@ final class MemSeries {
         if (cut.length > 0) {
             return cut[0].firstTimestamp();
         }
-        return open == null ? Long.MAX_VALUE : openMinT;
+        return open == null ? Long.MAX_VALUE : open.firstTimestamp();
     }
 
     /**
@@ -165,7 +180,7 @@ final class MemSeries {
         while (to > from && cs[to - 1].firstTimestamp() > maxt) {
             to--;
         }
-        boolean withOpen = openMinT <= maxt;
+        boolean withOpen = open.firstTimestamp() <= maxt;
         int n = (to - from) + (withOpen ? 1 : 0);
         if (n == 0) {
             return null;

@@ -32,7 +32,7 @@ final class StripeSeries {
     StripeSeries() {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
-            byHash[i] = new Long2ObjectHashMap<>(16, 0.65f);
+            byHash[i] = new Long2ObjectHashMap<>(16, 0.8f);
         }
     }
 
@@ -129,16 +129,16 @@ final class StripeSeries {
     }
 
     private void putByRef(MemSeries s) {
-        int pageIdx = (int) (s.ref >>> PAGE_BITS);
+        int pageIdx = (int) (s.ref() >>> PAGE_BITS);
         if (pageIdx >= MAX_PAGES) {
-            throw new IllegalStateException("series ref space exhausted [ref=" + s.ref + "]");
+            throw new IllegalStateException("series ref space exhausted [ref=" + s.ref() + "]");
         }
         AtomicReferenceArray<MemSeries> page = pages.get(pageIdx);
         if (page == null) {
             pages.compareAndSet(pageIdx, null, new AtomicReferenceArray<>(PAGE_SIZE));
             page = pages.get(pageIdx);
         }
-        page.set((int) (s.ref & (PAGE_SIZE - 1)), s);
+        page.set((int) (s.ref() & (PAGE_SIZE - 1)), s);
     }
 
     private static MemSeries find(Object slot, Labels labels) {

@@ -37,15 +37,17 @@ import java.util.function.Predicate;
  * over the old list keep a frozen, consistent view.
  *
  * <h2>Memory</h2>
- * Refs are stored in {@code long[]} that grow by 25% once past 8 entries, so a list costs 8 bytes
- * per ref plus on average about 12% slack, plus a fixed ~100 bytes per distinct label pair
- * (list object, array header, map node and table slot). For a series with 10 labels whose values
- * are each shared by many series this is {@code 11 refs (10 pairs + all) * 8 B * ~1.12 ~= 99 B}
- * per series. Label pairs unique to one series (ids, uuids) add the ~100 B fixed cost on top:
- * {@link #estimatedBytes()} accounts for both, and BENCHMARKS.md gives the measured number.
+ * Refs are stored as {@code int}s in pages of 1024 (see {@link RefList}): 4 bytes per ref (the
+ * head hands out refs below 2^31, see {@code StripeSeries}; {@link #add} refuses larger ones), plus
+ * the unused tail of each list's last page (the first page grows by 50% until full, so small lists
+ * waste at most a third), plus about 100 bytes per distinct label pair (list object, page
+ * directory, array headers, hash-map node and table slot). A series with 10 labels whose values
+ * are shared by many series costs {@code 11 refs (10 pairs + all) * 4 B = 44 B} plus slack; label
+ * pairs unique to one series (ids, uuids) add the ~100 B fixed cost on top. BENCHMARKS.md gives
+ * the measured number; {@link #estimatedBytes()} computes the same from the live structure.
  */
 public final class MemPostings {
-    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, RefList>> byName = new ConcurrentHashMap<>();
     private volatile RefList all = new RefList();
@@ -58,8 +60,8 @@ public final class MemPostings {
      * @throws IllegalArgumentException when {@code ref} is negative
      */
     public void add(long ref, Labels lset) {
-        if (ref < 0) {
-            throw new IllegalArgumentException("series ref must not be negative [ref=" + ref + "]");
+        if (ref < 0 || ref > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("series ref out of range [ref=" + ref + ", max=" + Integer.MAX_VALUE + "]");
         }
         synchronized (writeLock) {
             for (int i = 0; i < lset.size(); i++) {
@@ -198,7 +200,7 @@ public final class MemPostings {
 
     /**
      * Estimated heap bytes held by this index, excluding the label strings (interned and shared
-     * with the series). Per list: 16 B object + 16 B array header + 8 B per slot of capacity; per
+     * with the series). Per list: 16 B object + 16 B array header + 4 B per slot of capacity; per
      * label pair 40 B of hash-map node and table; per name 100 B of map. Compressed oops assumed.
      */
     public long estimatedBytes() {
@@ -213,94 +215,150 @@ public final class MemPostings {
     }
 
     private static long listBytes(RefList list) {
-        return 16 + 16 + 8L * list.refs.length;
+        int[][] pages = list.pages;
+        long bytes = 16 + 16 + 4L * pages.length;
+        for (int[] page : pages) {
+            if (page != null) {
+                bytes += 16 + 4L * page.length;
+            }
+        }
+        return bytes;
     }
 
-    /** One sorted growable list of refs. Written under the owner's lock; read without locks. */
+    /**
+     * One sorted growable list of refs, stored in pages of {@link #PAGE} refs: ref {@code i} is at
+     * {@code pages[i >>> PAGE_SHIFT][i & PAGE_MASK]}. Only the first page grows (by 50%, up to
+     * {@code PAGE}), so a small list wastes little; a large one never copies more than a page and
+     * never becomes one huge array (G1 would make it a humongous object and waste the tail of its
+     * last region: the flat-array version measured 122 B/series against 101 B estimated).
+     * Written under the owner's lock; read without locks.
+     */
     static final class RefList {
-        private static final long[] NONE = new long[0];
+        static final int PAGE_SHIFT = 10;
+        static final int PAGE = 1 << PAGE_SHIFT;
+        static final int PAGE_MASK = PAGE - 1;
+        private static final int[][] NO_PAGES = new int[0][];
 
-        volatile long[] refs;
+        volatile int[][] pages;
         volatile int size;
 
         RefList() {
-            this.refs = NONE;
+            this.pages = NO_PAGES;
         }
 
-        private RefList(long[] refs) {
-            this.refs = refs;
-            this.size = refs.length;
+        private RefList(int[][] pages, int size) {
+            this.pages = pages;
+            this.size = size;
+        }
+
+        static long get(int[][] pages, int i) {
+            return pages[i >>> PAGE_SHIFT][i & PAGE_MASK];
+        }
+
+        private static long getAcquire(int[][] pages, int i) {
+            return (int) REFS.getAcquire(pages[i >>> PAGE_SHIFT], i & PAGE_MASK);
+        }
+
+        private static void setRelease(int[][] pages, int i, long v) {
+            REFS.setRelease(pages[i >>> PAGE_SHIFT], i & PAGE_MASK, (int) v);
         }
 
         /** Adds {@code ref}; the caller holds the write lock. */
         void add(long ref) {
             int n = size;
-            long[] a = refs;
-            if (n > 0 && a[n - 1] == ref) {
+            int[][] p = pages;
+            long last = n > 0 ? get(p, n - 1) : -1;
+            if (last == ref) {
                 return;
             }
-            if (n == 0 || a[n - 1] < ref) {
-                if (n == a.length) {
-                    a = Arrays.copyOf(a, grow(n));
-                    refs = a;
-                }
-                a[n] = ref;
-                size = n + 1; // volatile write publishes a[n]
+            if (last < ref) {
+                p = ensureSlot(n);
+                p[n >>> PAGE_SHIFT][n & PAGE_MASK] = (int) ref;
+                size = n + 1; // volatile write publishes the ref (and any new page)
                 return;
             }
             // Out of order: find the slot from the tail, where it almost always is.
             int i = n - 1;
-            while (i > 0 && a[i - 1] > ref) {
+            while (i > 0 && get(p, i - 1) > ref) {
                 i--;
             }
-            if (i > 0 && a[i - 1] == ref) {
+            if (i > 0 && get(p, i - 1) == ref) {
                 return;
             }
-            if (n == a.length) {
-                a = Arrays.copyOf(a, grow(n));
-                refs = a;
-            }
+            p = ensureSlot(n);
             // Move the last ref into the new slot and publish the size before shifting the rest,
             // so that a reader bounded by size never loses it; shift from the right with release
             // stores so that a reader who sees a slot overwritten also sees its old value one
             // slot to the right.
-            REFS.setRelease(a, n, a[n - 1]);
+            setRelease(p, n, get(p, n - 1));
             size = n + 1;
             for (int k = n - 1; k > i; k--) {
-                REFS.setRelease(a, k, a[k - 1]);
+                setRelease(p, k, get(p, k - 1));
             }
-            REFS.setRelease(a, i, ref);
+            setRelease(p, i, ref);
         }
 
-        private static int grow(int n) {
-            return n == 0 ? 1 : n < 8 ? n * 2 : n + (n >>> 2);
+        /** Makes slot {@code i} (== size) writable and returns the current page directory. */
+        private int[][] ensureSlot(int i) {
+            int[][] p = pages;
+            int page = i >>> PAGE_SHIFT;
+            if (page == 0) {
+                int[] first = p.length == 0 ? null : p[0];
+                if (first == null || i >= first.length) {
+                    int cap = first == null ? 1 : Math.min(PAGE, first.length + Math.max(1, first.length >>> 1));
+                    int[] grown = first == null ? new int[cap] : Arrays.copyOf(first, cap);
+                    // A new directory: readers holding the old one keep reading the old first page,
+                    // whose contents are frozen from now on.
+                    int[][] dir = p.length == 0 ? new int[1][] : p.clone();
+                    dir[0] = grown;
+                    p = dir;
+                    pages = p;
+                }
+                return p;
+            }
+            if (page >= p.length) {
+                p = Arrays.copyOf(p, Math.max(page + 1, p.length * 2));
+                p[page] = new int[PAGE];
+                pages = p;
+            } else if (p[page] == null) {
+                p[page] = new int[PAGE]; // published by the size write that follows
+            }
+            return p;
         }
 
         /** A copy without the deleted refs; {@code this} when none is deleted; null when empty (unless keepEmpty). */
         RefList without(LongPredicate deleted, boolean keepEmpty) {
             int n = size;
-            long[] a = refs;
+            int[][] p = pages;
             int kept = 0;
-            long[] out = null;
             for (int i = 0; i < n; i++) {
-                long r = a[i];
-                if (deleted.test(r)) {
-                    if (out == null) {
-                        out = new long[n - 1];
-                        System.arraycopy(a, 0, out, 0, i);
-                        kept = i;
-                    }
-                } else if (out != null) {
-                    out[kept++] = r;
+                if (!deleted.test(get(p, i))) {
+                    kept++;
                 }
             }
-            if (out == null) {
+            if (kept == n) {
                 return this;
             }
             if (kept == 0 && !keepEmpty) {
                 return null;
             }
-            return new RefList(Arrays.copyOf(out, kept));
+            int npages = (kept + PAGE - 1) >>> PAGE_SHIFT;
+            int[][] out = new int[Math.max(1, npages)][];
+            for (int k = 0; k < npages; k++) {
+                out[k] = new int[npages == 1 ? kept : PAGE];
+            }
+            if (npages == 0) {
+                out = NO_PAGES;
+            }
+            int j = 0;
+            for (int i = 0; i < n; i++) {
+                long r = get(p, i);
+                if (!deleted.test(r)) {
+                    out[j >>> PAGE_SHIFT][j & PAGE_MASK] = (int) r;
+                    j++;
+                }
+            }
+            return new RefList(out, kept);
         }
 
         Postings cursor() {
@@ -311,7 +369,7 @@ public final class MemPostings {
     /** A cursor over a live {@link RefList}; see the class javadoc for what it guarantees. */
     static final class LiveCursor implements Postings {
         private final RefList list;
-        private long[] a;
+        private int[][] pages;
         private int n;
         private int pos = -1;
         private long cur = -1;
@@ -323,8 +381,8 @@ public final class MemPostings {
         }
 
         private void refresh() {
-            n = list.size; // size first: the array read next is at least as new, so a.length >= n
-            a = list.refs;
+            n = list.size; // size first: the directory read next is at least as new, so it covers n
+            pages = list.pages;
         }
 
         @Override
@@ -341,7 +399,7 @@ public final class MemPostings {
                         return false;
                     }
                 }
-                long v = (long) REFS.getAcquire(a, p);
+                long v = RefList.getAcquire(pages, p);
                 pos = p;
                 if (v > cur) {
                     cur = v;
@@ -360,9 +418,10 @@ public final class MemPostings {
             }
             int lo = pos + 1;
             if (lo < n) {
-                // Racy reads can only return a value at or above the current one, so the search
-                // can land early but never past a ref >= v; next() scans forward from there.
-                pos = ListPostings.gallop(a, lo, n, v) - 1;
+                // Racy reads can only return a value at or above the current one (a slot's value
+                // only ever decreases), so the search can land early but never past a ref >= v;
+                // next() scans forward from there.
+                pos = gallop(pages, lo, n, v) - 1;
             }
             while (next()) {
                 if (cur >= v) {
@@ -370,6 +429,29 @@ public final class MemPostings {
                 }
             }
             return false;
+        }
+
+        /** First index in {@code [lo, hi)} with a ref {@code >= v}, or {@code hi}. */
+        private static int gallop(int[][] pages, int lo, int hi, long v) {
+            int step = 1;
+            int prev = lo;
+            int i = lo;
+            while (i < hi && RefList.get(pages, i) < v) {
+                prev = i + 1;
+                i = lo + step;
+                step <<= 1;
+            }
+            int l = prev;
+            int h = Math.min(i, hi);
+            while (l < h) {
+                int mid = (l + h) >>> 1;
+                if (RefList.get(pages, mid) < v) {
+                    l = mid + 1;
+                } else {
+                    h = mid;
+                }
+            }
+            return l;
         }
 
         @Override

@@ -27,17 +27,23 @@ import java.util.regex.Pattern;
  * {@code .+}, {@code foo.*}, {@code .*foo}, {@code .*foo.*}, {@code foo.+bar} (prefix, suffix and
  * {@code indexOf} checks).
  *
- * <p><b>Residual risk.</b> Other expressions run on {@code java.util.regex}, a backtracking
- * engine: unlike RE2 it can take exponential time on nested quantifiers over overlapping
- * alternatives (e.g. {@code (a|aa)*c} or {@code (a*)*c} against a long run of {@code a}s), and deep
- * recursion on long inputs can throw {@link StackOverflowError}. Single-character alternations are
- * rewritten to classes to avoid the most common such recursion, and a literal prefix of the
- * expression is checked before the engine runs. Label values are short in practice; a query
- * timeout bounds the rest. A linear-time engine would remove the risk.
+ * <p><b>Backtracking.</b> Expressions of other shapes run on {@code java.util.regex}, a
+ * backtracking engine, unless their shape puts it at risk: a repeated group containing an
+ * alternation or another repetition ({@code (a|aa)*c}, {@code (a*)*c}, {@code (ab|cd)+}) or three
+ * or more unbounded repetitions ({@code .*a.*b.*c}). Those run on {@link Re2Nfa}, a Thompson NFA
+ * simulation that is linear in the input like Go's engine (and never recurses per character, so
+ * long inputs cannot overflow the stack). Residual risk: shapes outside that rule can still
+ * backtrack polynomially in Java (e.g. two unbounded repetitions over overlapping classes,
+ * {@code [a-z]*[a-y]*z}, is quadratic on a long near-miss), and an NFA program is only built up to
+ * {@link Re2Nfa#MAX_INSTRUCTIONS} instructions (larger risky expressions fall back to Java).
+ * Single-character alternations are rendered as classes, and a literal prefix of the expression is
+ * checked before either engine runs.
  */
 public final class Matcher {
     /** Prometheus's limit on the number of values {@link #setMatches()} returns. */
     static final int MAX_SET_MATCHES = 256;
+    /** Larger literal alternations (dashboards generate them) still match by hash lookup. */
+    static final int MAX_LOOKUP_SET = 10_000;
 
     private final MatchType type;
     private final String name;
@@ -159,6 +165,15 @@ public final class Matcher {
         return re == null ? null : re.javaSource;
     }
 
+    /** The expression on the linear-time engine whatever its shape (for tests). */
+    static java.util.function.Predicate<String> nfa(String re) {
+        Re2Nfa nfa = Re2Nfa.compile(Re2Syntax.parse(re));
+        if (nfa == null) {
+            throw new IllegalArgumentException("program too large");
+        }
+        return nfa::matches;
+    }
+
     /** Which fast path the expression uses (for tests and diagnostics). */
     String strategy() {
         return re == null ? "NONE" : re.kind.name();
@@ -179,7 +194,7 @@ public final class Matcher {
         return (type.hashCode() * 31 + name.hashCode()) * 31 + value.hashCode();
     }
 
-    enum Kind { LITERAL, SET, FOLD_SET, ANY, NON_EMPTY, GLOB, REGEX }
+    enum Kind { LITERAL, SET, FOLD_SET, ANY, NON_EMPTY, GLOB, REGEX, NFA }
 
     /** A compiled regular expression with its fast path. */
     private static final class Re {
@@ -188,11 +203,18 @@ public final class Matcher {
         final Set<String> lookup;
         final Glob glob;
         final Pattern pattern;
+        final Re2Nfa nfa;
         final String requiredPrefix;
         final String javaSource;
 
         private Re(Kind kind, List<String> set, Set<String> lookup, Glob glob, Pattern pattern, String requiredPrefix,
                 String javaSource) {
+            this(kind, set, lookup, glob, pattern, null, requiredPrefix, javaSource);
+        }
+
+        private Re(Kind kind, List<String> set, Set<String> lookup, Glob glob, Pattern pattern, Re2Nfa nfa,
+                String requiredPrefix, String javaSource) {
+            this.nfa = nfa;
             this.kind = kind;
             this.set = set;
             this.lookup = lookup;
@@ -211,16 +233,16 @@ public final class Matcher {
             } catch (StackOverflowError | RuntimeException e) {
                 throw InvalidMatcherException.of(InvalidMatcherException.TOO_COMPLEX, value);
             }
-            List<String> set = literalSet(root, false);
+            List<String> set = literalSet(root, false, MAX_LOOKUP_SET);
             if (set != null) {
                 List<String> values = Collections.unmodifiableList(new ArrayList<>(new LinkedHashSet<>(set)));
                 if (values.size() == 1) {
                     return new Re(Kind.LITERAL, values, null, null, p, "", src);
                 }
-                return new Re(Kind.SET, values, new HashSet<>(values), null, p, "", src);
+                return new Re(Kind.SET, values.size() <= MAX_SET_MATCHES ? values : null, new HashSet<>(values), null, p, "", src);
             }
-            List<String> folded = literalSet(root, true);
-            if (folded != null && folded.size() <= MAX_SET_MATCHES) {
+            List<String> folded = literalSet(root, true, MAX_LOOKUP_SET);
+            if (folded != null) {
                 Set<String> keys = new HashSet<>();
                 for (String s : folded) {
                     keys.add(foldKey(s));
@@ -231,6 +253,12 @@ public final class Matcher {
             if (g != null) {
                 Kind k = g.isAny() ? Kind.ANY : g.isNonEmpty() ? Kind.NON_EMPTY : Kind.GLOB;
                 return new Re(k, null, null, g, p, "", src);
+            }
+            if (Re2Nfa.backtrackingRisk(root)) {
+                Re2Nfa nfa = Re2Nfa.compile(root);
+                if (nfa != null) {
+                    return new Re(Kind.NFA, null, null, null, p, nfa, requiredPrefix(root), src);
+                }
             }
             return new Re(Kind.REGEX, null, null, null, p, requiredPrefix(root), src);
         }
@@ -244,6 +272,7 @@ public final class Matcher {
                 case NON_EMPTY -> !v.isEmpty();
                 case GLOB -> glob.matches(v);
                 case REGEX -> v.startsWith(requiredPrefix) && pattern.matcher(v).matches();
+                case NFA -> v.startsWith(requiredPrefix) && nfa.matches(v);
             };
         }
     }
@@ -270,11 +299,11 @@ public final class Matcher {
 
     /**
      * The strings a tree accepts when it is built only of literals, alternations and
-     * concatenations, at most {@link #MAX_SET_MATCHES}; null otherwise. With {@code folded}
+     * concatenations, at most {@code cap} of them; null otherwise. With {@code folded}
      * false, case-insensitive literals disqualify; with true, every literal must be
      * case-insensitive or caseless.
      */
-    private static List<String> literalSet(Re2Syntax.Node n, boolean folded) {
+    private static List<String> literalSet(Re2Syntax.Node n, boolean folded, int cap) {
         switch (n.op) {
             case EMPTY:
                 return List.of("");
@@ -291,8 +320,8 @@ public final class Matcher {
             case ALTERNATE: {
                 List<String> out = new ArrayList<>();
                 for (Re2Syntax.Node s : n.subs) {
-                    List<String> sub = literalSet(s, folded);
-                    if (sub == null || out.size() + sub.size() > MAX_SET_MATCHES) {
+                    List<String> sub = literalSet(s, folded, cap);
+                    if (sub == null || out.size() + sub.size() > cap) {
                         return null;
                     }
                     out.addAll(sub);
@@ -302,8 +331,8 @@ public final class Matcher {
             case CONCAT: {
                 List<String> acc = List.of("");
                 for (Re2Syntax.Node s : n.subs) {
-                    List<String> sub = literalSet(s, folded);
-                    if (sub == null || (long) acc.size() * sub.size() > MAX_SET_MATCHES) {
+                    List<String> sub = literalSet(s, folded, cap);
+                    if (sub == null || (long) acc.size() * sub.size() > cap) {
                         return null;
                     }
                     List<String> next = new ArrayList<>(acc.size() * sub.size());

@@ -585,9 +585,14 @@ final class Re2Syntax {
             body.append("\\p{Cc}\\p{Cf}\\p{Co}\\p{Cs}");
         } else if (CATEGORIES.contains(name)) {
             body.append("\\p{").append(name).append('}');
-        } else if (!name.isEmpty() && Character.isUpperCase(name.charAt(0))) {
+        } else if (!name.isEmpty() && Character.isUpperCase(name.charAt(0)) && !name.equals(name.toUpperCase(Locale.ROOT))) {
+            // Go's script names are case-sensitive and title-cased ("Latin", "Old_Italic");
+            // Java's lookup ignores case and accepts ISO 15924 aliases, so screen out "LATIN", "Latn".
             try {
                 Character.UnicodeScript script = Character.UnicodeScript.forName(name);
+                if (!script.name().equalsIgnoreCase(name)) {
+                    throw new IllegalArgumentException("an alias, not a name: " + name);
+                }
                 body.append("\\p{sc=").append(script.name().toLowerCase(Locale.ROOT)).append('}');
             } catch (IllegalArgumentException e) {
                 throw InvalidMatcherException.of(InvalidMatcherException.INVALID_CHAR_RANGE, expr);

@@ -47,6 +47,46 @@ class MemPostingsTest {
     }
 
     @Test
+    void manyPagesWithLocalDisorderAndDeletes() {
+        MemPostings p = new MemPostings();
+        Labels l = Labels.of("a", "b");
+        java.util.Random rnd = new java.util.Random(42);
+        int n = 5000;
+        long[] refs = new long[n];
+        for (int i = 0; i < n; i++) {
+            refs[i] = i + 1;
+        }
+        for (int i = 0; i + 1 < n; i++) { // swap neighbours: refs arrive slightly out of order
+            if (rnd.nextInt(4) == 0) {
+                long t = refs[i];
+                refs[i] = refs[i + 1];
+                refs[i + 1] = t;
+            }
+        }
+        for (long r : refs) {
+            p.add(r, l);
+        }
+        p.add(1020, l); // duplicate near a page boundary
+        long[] got = PostingsOps.expand(p.postings("a", "b"));
+        assertEquals(n, got.length);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i + 1, got[i]);
+        }
+        Postings s = p.postings("a", "b");
+        assertTrue(s.seek(3000));
+        assertEquals(3000, s.at());
+        p.delete(r -> r % 3 == 0);
+        p.add(n + 2, l);
+        p.add(n + 1, l);
+        long[] after = PostingsOps.expand(p.postings("a", "b"));
+        assertEquals(n - n / 3 + 2, after.length);
+        for (int i = 1; i < after.length; i++) {
+            assertTrue(after[i] > after[i - 1]);
+            assertTrue(after[i] % 3 != 0 || after[i] > n);
+        }
+    }
+
+    @Test
     void deleteRemovesRefsAndEmptyValues() {
         MemPostings p = new MemPostings();
         Labels a = Labels.of("job", "a", "only", "x");

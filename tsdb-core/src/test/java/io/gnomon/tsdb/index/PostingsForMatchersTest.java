@@ -111,7 +111,7 @@ class PostingsForMatchersTest {
         IndexReader ix = MemIndexReader.of(series);
         String[] regexes = {".*", ".+", "", "x", "x|y", "x|", "h-1.*", ".*1", ".*o.*", "(?i)X", "(?i)xy|foo", "[xy]+",
             "h-[12]+", "c.*_total", ".*\n.*", "(?-s).*", "[^x]*", "foo.+", "h-1|h-2|h-10", "up|", "a|b|", ".?"};
-        for (int round = 0; round < 1500; round++) {
+        for (int round = 0; round < 800; round++) {
             int k = 1 + rnd.nextInt(3);
             List<Matcher> ms = new ArrayList<>();
             for (int j = 0; j < k; j++) {

@@ -83,6 +83,7 @@ class MatcherTest {
         Matcher m = Matcher.create(MatchType.RE, "l", r);
         assertEquals(expected, m.matches(in), () -> "re=" + r + " java=" + m.javaRegex() + " strategy=" + m.strategy());
         assertEquals(!expected, Matcher.create(MatchType.NRE, "l", r).matches(in));
+        assertEquals(expected, Matcher.nfa(r).test(in), () -> "linear-time engine, re=" + r);
     }
 
     static final String[] REJECTS = {
@@ -107,7 +108,8 @@ class MatcherTest {
         "(?P<n!>a)|invalid named capture|(?P<n!>", "(?P<>a)|invalid named capture|(?P<>", "(?P<name|invalid named capture|(?P<name",
         "[z-a]|invalid character class range|z-a", "[[:foo:]]|invalid character class range|[:foo:]",
         "\\p{Foo}|invalid character class range|\\p{Foo}", "\\pX|invalid character class range|\\pX",
-        "\\p{greek}|invalid character class range|\\p{greek}",
+        "\\p{greek}|invalid character class range|\\p{greek}", "\\p{GREEK}|invalid character class range|\\p{GREEK}",
+        "\\p{Grek}|invalid character class range|\\p{Grek}", "(?P=n)|invalid or unsupported Perl syntax|(?P",
     };
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> rejects() {
@@ -166,6 +168,8 @@ class MatcherTest {
         String big = String.join("|", java.util.stream.IntStream.range(0, 300).mapToObj(i -> "v" + i).toList());
         assertNull(Matcher.create(MatchType.RE, "l", big).setMatches());
         assertTrue(Matcher.create(MatchType.RE, "l", big).matches("v299"));
+        assertFalse(Matcher.create(MatchType.RE, "l", big).matches("v300"));
+        assertEquals("SET", Matcher.create(MatchType.RE, "l", big).strategy()); // matched by lookup, not by Java
         assertEquals("foo", Matcher.create(MatchType.RE, "l", "foo.*").prefix());
     }
 
@@ -185,6 +189,84 @@ class MatcherTest {
         assertTrue(Matcher.create(MatchType.RE, "a", ".*").matchesEverything());
         assertTrue(Matcher.create(MatchType.RE, "a", ".+").matchesNonEmpty());
         assertTrue(Matcher.create(MatchType.RE, "a", "").matchesOnlyEmpty());
+    }
+
+    @Test
+    void riskyShapesRunInLinearTime() {
+        String as = "a".repeat(20_000);
+        long t0 = System.nanoTime();
+        assertFalse(re("(a|aa)*c", as));
+        assertFalse(re("(a*)*c", as));
+        assertFalse(re("(?:a+)+c", as));
+        assertFalse(re(".*a.*a.*a.*a.*c", as));
+        assertTrue(re("(a|aa)*", as));
+        assertTrue(re("(ab|cd)+", "abcd".repeat(50_000)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 10_000, "took " + ms + " ms");
+        assertEquals("NFA", Matcher.create(MatchType.RE, "l", "(a|aa)*c").strategy());
+        assertEquals("NFA", Matcher.create(MatchType.RE, "l", "(a*)*c").strategy());
+        assertEquals("NFA", Matcher.create(MatchType.RE, "l", ".*a.*[0-9].*b").strategy());
+        assertEquals("REGEX", Matcher.create(MatchType.RE, "l", "a[bc]d+").strategy());
+    }
+
+    /**
+     * Random expressions: {@link Matcher#matches} agrees with the linear-time engine (a direct
+     * simulation of the RE2 tree), and whenever the expression is left to java.util.regex, so does
+     * the rendered Java pattern.
+     */
+    @Test
+    void enginesAgreeOnRandomExpressions() {
+        long seed = Long.getLong("gnomon.test.seed", System.nanoTime());
+        System.out.println("MatcherTest.enginesAgreeOnRandomExpressions seed=" + seed + " (-Dgnomon.test.seed=" + seed + ")");
+        java.util.Random rnd = new java.util.Random(seed);
+        String alphabet = "ab1 \nA_k\u212a\u00e9\u00c9";
+        for (int round = 0; round < 1500; round++) {
+            String re = randomRegex(rnd, 3);
+            Matcher m;
+            try {
+                m = Matcher.create(MatchType.RE, "l", re);
+            } catch (InvalidMatcherException e) {
+                continue; // e.g. a repetition of an empty-width flag group
+            }
+            java.util.regex.Pattern javaPattern = java.util.regex.Pattern.compile(m.javaRegex());
+            java.util.function.Predicate<String> nfa = Matcher.nfa(re);
+            for (int k = 0; k < 8; k++) {
+                StringBuilder in = new StringBuilder();
+                int len = rnd.nextInt(7);
+                for (int i = 0; i < len; i++) {
+                    in.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+                String v = in.toString();
+                boolean expected = nfa.test(v);
+                assertEquals(expected, m.matches(v), () -> "seed=" + seed + " re=" + re + " input=" + v + " strategy=" + m.strategy());
+                if (m.strategy().equals("REGEX")) {
+                    assertEquals(expected, javaPattern.matcher(v).matches(),
+                            () -> "java.util.regex disagrees: seed=" + seed + " re=" + re + " java=" + m.javaRegex() + " input=" + v);
+                }
+            }
+        }
+    }
+
+    private static String randomRegex(java.util.Random rnd, int depth) {
+        String[] atoms = {"a", "b", "1", ".", "[ab]", "[^a]", "\\d", "\\w", "\\s", "^", "$", "\\b", "\\B", "(?i:a)", "(?m:^)", "(?m:$)", "(?-s:.)", "\\n", "[[:upper:]]", "", "(?i:k)", "(?i:[^k])", "\\pL", "[^\\p{Ll}]", "(?i:\\x{e9})", "\\x{e9}", "\\W"};
+        String[] reps = {"", "", "*", "+", "?", "{2}", "{0,2}", "*?"};
+        if (depth == 0 || rnd.nextInt(3) == 0) {
+            return atoms[rnd.nextInt(atoms.length)];
+        }
+        StringBuilder sb = new StringBuilder();
+        int parts = 1 + rnd.nextInt(3);
+        for (int i = 0; i < parts; i++) {
+            String sub = randomRegex(rnd, depth - 1);
+            String rep = reps[rnd.nextInt(reps.length)];
+            if (!rep.isEmpty()) {
+                sub = "(" + sub + ")";
+            }
+            sb.append(sub).append(rep);
+            if (rnd.nextInt(4) == 0) {
+                sb.append('|');
+            }
+        }
+        return sb.toString();
     }
 
     @Test
