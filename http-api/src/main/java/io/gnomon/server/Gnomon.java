@@ -125,7 +125,7 @@ public final class Gnomon implements Closeable {
             ? Responses.text(HttpResponseStatus.OK, "Gnomon Server is Ready.\n")
             : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Service Unavailable: " + notReadyReason + "\n"));
         r.read("/api/v1/status/buildinfo", true, req -> Responses.success(buildInfoJson()));
-        r.add("/api/v1/write", Set.of(HttpMethod.POST), false, req -> {
+        r.add("/api/v1/write", Set.of(HttpMethod.POST), RemoteWriteRoute.admission(remoteWrite), req -> {
             if (!flags.bool("web.enable-remote-write-receiver")) {
                 return Responses.text(HttpResponseStatus.NOT_FOUND,
                     "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n");

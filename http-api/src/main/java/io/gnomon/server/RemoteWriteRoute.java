@@ -5,6 +5,7 @@ import io.gnomon.ingest.remotewrite.RemoteWriteDescriptor;
 import io.gnomon.ingest.remotewrite.RemoteWriteReceiver;
 import io.gnomon.ingest.remotewrite.WriteResponse;
 import io.gnomon.http.Responses;
+import io.gnomon.http.Route;
 import io.gnomon.tsdb.metrics.MetricWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,6 +30,27 @@ final class RemoteWriteRoute {
     private RemoteWriteRoute() {
     }
 
+    /** Admission on the event loop: at most max-inflight requests queued or decoding; 429 past it. */
+    static Route.Admission admission(RemoteWriteReceiver receiver) {
+        return new Route.Admission() {
+            @Override
+            public boolean tryAcquire() {
+                return receiver.tryAdmit();
+            }
+
+            @Override
+            public FullHttpResponse refusal() {
+                return respond(receiver.overloaded());
+            }
+
+            @Override
+            public void release() {
+                receiver.release();
+            }
+        };
+    }
+
+    /** Answers a request admitted by {@link #admission}; the permit is released by the router. */
     static FullHttpResponse handle(RemoteWriteReceiver receiver, FullHttpRequest req) {
         ByteBuf content = req.content();
         int len = content.readableBytes();
@@ -50,10 +72,14 @@ final class RemoteWriteRoute {
                 content.getBytes(content.readerIndex(), body, 0, len);
                 off = 0;
             }
-            w = receiver.handle(req.headers().get(HttpHeaderNames.CONTENT_TYPE),
+            w = receiver.handleAdmitted(req.headers().get(HttpHeaderNames.CONTENT_TYPE),
                 req.headers().get(HttpHeaderNames.CONTENT_ENCODING),
                 req.headers().get(RemoteWriteDescriptor.HEADER_VERSION), body, off, len);
         }
+        return respond(w);
+    }
+
+    static FullHttpResponse respond(WriteResponse w) {
         FullHttpResponse r = w.status() == 204
             ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER)
             : Responses.text(HttpResponseStatus.valueOf(w.status()), w.message() + "\n");

@@ -103,7 +103,7 @@ public final class RemoteWriteReceiver {
     public WriteResponse handle(String contentType, String contentEncoding, String versionHeader,
                                 byte[] body, int off, int len) {
         requests.increment();
-        WriteResponse r = handle0(contentType, contentEncoding, versionHeader, body, off, len);
+        WriteResponse r = handle0(contentType, contentEncoding, versionHeader, body, off, len, true);
         byStatus[Math.min(5, r.status() / 100)].increment();
         samplesWritten.add(r.samplesWritten());
         exemplarsWritten.add(r.exemplarsWritten());
@@ -114,6 +114,45 @@ public final class RemoteWriteReceiver {
         return handle(contentType, contentEncoding, versionHeader, body, 0, body.length);
     }
 
+    /**
+     * Takes one of the {@code maxInflight} permits without blocking. A transport that queues
+     * requests before a worker runs them (the HTTP server) calls this when a request arrives, so
+     * that at most {@code maxInflight} requests wait or decode at once, answers
+     * {@link #overloaded()} when it fails, and otherwise calls {@link #handleAdmitted} and then
+     * {@link #release()}.
+     */
+    public boolean tryAdmit() {
+        return inflight.tryAcquire();
+    }
+
+    /** Returns a permit taken by {@link #tryAdmit()}. */
+    public void release() {
+        inflight.release();
+    }
+
+    /** The 429 answer, with {@code Retry-After}, to a request that got no permit. */
+    public WriteResponse overloaded() {
+        requests.increment();
+        byStatus[4].increment();
+        return tooManyInflight();
+    }
+
+    /** Like {@link #handle}, for a request whose permit the caller took with {@link #tryAdmit()}. */
+    public WriteResponse handleAdmitted(String contentType, String contentEncoding, String versionHeader,
+                                       byte[] body, int off, int len) {
+        requests.increment();
+        WriteResponse r = handle0(contentType, contentEncoding, versionHeader, body, off, len, false);
+        byStatus[Math.min(5, r.status() / 100)].increment();
+        samplesWritten.add(r.samplesWritten());
+        exemplarsWritten.add(r.exemplarsWritten());
+        return r;
+    }
+
+    private WriteResponse tooManyInflight() {
+        return new WriteResponse(429, "too many remote-write requests in flight [limit=" + limits.maxInflight()
+            + ", flag=--web.remote-write.max-inflight]; retry later", 0, 0, 0, 1);
+    }
+
     /** The answer to a body that the transport refused to read because it is over the limit. */
     public WriteResponse bodyTooLarge(long size) {
         requests.increment();
@@ -122,7 +161,7 @@ public final class RemoteWriteReceiver {
     }
 
     private WriteResponse handle0(String contentType, String contentEncoding, String versionHeader,
-                                  byte[] body, int off, int len) {
+                                  byte[] body, int off, int len, boolean admit) {
         Version version = parseContentType(contentType);
         if (version == null) {
             return WriteResponse.error(415, "unsupported Content-Type " + quote(contentType) + "; " + SUPPORTED);
@@ -138,16 +177,17 @@ public final class RemoteWriteReceiver {
         if (len > limits.maxBodySize()) {
             return WriteResponse.error(413, tooLarge("compressed body", len, limits.maxBodySize(), "max-body-size"));
         }
-        if (!inflight.tryAcquire()) {
-            return new WriteResponse(429, "too many remote-write requests in flight [limit=" + limits.maxInflight()
-                + "]; retry later", 0, 0, 0, 1);
+        if (admit && !inflight.tryAcquire()) {
+            return tooManyInflight();
         }
         RequestDecoder dec = decoders.get();
         try {
             return decodeAndWrite(version, dec, body, off, len);
         } finally {
             dec.finish();
-            inflight.release();
+            if (admit) {
+                inflight.release();
+            }
         }
     }
 
