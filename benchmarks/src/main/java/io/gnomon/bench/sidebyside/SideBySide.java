@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *     [--gnomon-jvm-opts="-Xmx3g -XX:+UseParallelGC"] [--protocol=1|2] [--concurrency=4] [--workloads=steady,churn] \
  *     [--steady-series=20000] [--steady-samples=240] [--churn-series=200000] [--churn-samples=24] \
  *     [--targets=prometheus,gnomon] [--jcmd=GC.class_histogram] [--settle-seconds=5] \
- *     [--warmup-series=20000] [--warmup-samples=24]
+ *     [--warmup-series=20000] [--warmup-samples=24] [--gnomon-args="..."]
  * </pre>
  *
  * <p>Each workload runs against a fresh process of each target (fresh data directory). Before
@@ -42,6 +42,8 @@ public final class SideBySide {
 
     /** {@code --jcmd=GC.class_histogram} (or any jcmd command): run it on Gnomon after each load. */
     static String jcmd = "";
+    /** Extra Gnomon flags ({@code --gnomon-args="--storage.tsdb.wal-compression=false"}). */
+    static String gnomonArgs = "";
     /** How long both targets idle after a load before their RSS is read ({@code --settle-seconds}). */
     static long settleMillis = 5000;
 
@@ -100,6 +102,7 @@ public final class SideBySide {
         int churnSeries = Integer.parseInt(arg(args, "churn-series", "200000"));
         int churnSamples = Integer.parseInt(arg(args, "churn-samples", "24"));
         String targets = arg(args, "targets", "prometheus,gnomon");
+        gnomonArgs = arg(args, "gnomon-args", "");
         int warmSeries = Integer.parseInt(arg(args, "warmup-series", "20000"));
         int warmSamples = Integer.parseInt(arg(args, "warmup-samples", "24"));
         jcmd = arg(args, "jcmd", "");
@@ -207,6 +210,11 @@ public final class SideBySide {
         cmd.add(jar);
         cmd.add("--web.listen-address=127.0.0.1:" + port);
         cmd.add("--storage.tsdb.path=" + dir.resolve("data"));
+        for (String a : gnomonArgs.trim().split("\\s+")) {
+            if (!a.isEmpty()) {
+                cmd.add(a);
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gnomon.log").toFile());
         Target t = new Target("Gnomon", pb.start(), port, dir);
         awaitReady(t);
