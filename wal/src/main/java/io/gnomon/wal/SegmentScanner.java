@@ -183,8 +183,10 @@ final class SegmentScanner implements Closeable {
                 return fail(Kind.MALFORMED, at, "fragment length exceeds its page [length=" + length + "]", at + 1, true);
             }
             if (length > available - FRAGMENT_HEADER_LENGTH) {
+                // Usually a torn write; but a damaged length looks the same, so the lost-record count
+                // resynchronises after it instead of assuming nothing follows.
                 return fail(Kind.TORN_TAIL, at, "file ends inside fragment data [length=" + length + ", available="
-                        + (available - FRAGMENT_HEADER_LENGTH) + "]", limit, true);
+                        + (available - FRAGMENT_HEADER_LENGTH) + "]", at + 1, true);
             }
             if (!crcMatches(pos, length)) {
                 return fail(Kind.CRC_MISMATCH, at, "fragment checksum mismatch [kind=" + WalDescriptor.kindName(k)

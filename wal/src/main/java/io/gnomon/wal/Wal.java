@@ -96,7 +96,8 @@ public final class Wal implements Closeable {
             if (checkpoints.length > 0) {
                 next = Math.max(next, checkpoints[checkpoints.length - 1] + 1);
             }
-            final WalWriter writer = new WalWriter(dir, next, options, metrics, "gnomon-wal-flusher");
+            final WalWriter writer = new WalWriter(dir, next, options, metrics,
+                    "gnomon-wal-flusher-" + dir.toAbsolutePath().getFileName());
             return new Wal(dir, options, metrics, report, writer, lock);
         } catch (IOException | RuntimeException e) {
             if (lock != null) {
@@ -223,7 +224,10 @@ public final class Wal implements Closeable {
         return writer.cutSegment();
     }
 
-    /** Index of the segment being written. */
+    /**
+     * Index of the segment new records go to. Segments below it are complete once written;
+     * {@link #checkpoint} and {@link #truncate} wait for that themselves.
+     */
     public int lastSegment() {
         return writer.currentSegment();
     }
@@ -272,6 +276,8 @@ public final class Wal implements Closeable {
                 throw new IllegalArgumentException("cannot truncate the segment being written [before="
                         + beforeSegment + ", current=" + current + "]");
             }
+            // Never unlink a segment the flusher is still writing.
+            writer.awaitWritten(WalPosition.of(beforeSegment, WalDescriptor.SEGMENT_HEADER_LENGTH));
             try {
                 int count = 0;
                 for (int s : WalDirectory.segments(dir)) {
@@ -329,6 +335,10 @@ public final class Wal implements Closeable {
                 throw new IllegalArgumentException("invalid checkpoint range [from=" + fromSegment + ", to="
                         + toSegment + ", current=" + current + "]");
             }
+            // lastSegment() moves on when a record is framed into the next segment, before the
+            // flusher has written the end of the previous one: wait until segment toSegment is
+            // complete (written and fsynced at the cut) before reading it.
+            writer.awaitWritten(WalPosition.of(toSegment + 1, WalDescriptor.SEGMENT_HEADER_LENGTH));
             final int first = firstSegment();
             if (fromSegment > first) {
                 throw new IllegalArgumentException("checkpoint would drop segments without filtering them [from="
@@ -364,6 +374,10 @@ public final class Wal implements Closeable {
                     }
                     if (reader.error() != null) {
                         throw reader.error();
+                    }
+                    if (out.failure() != null) {
+                        // The last flush (at close) failed: the checkpoint is incomplete, never rename it.
+                        throw WalException.failed(out.failure());
                     }
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

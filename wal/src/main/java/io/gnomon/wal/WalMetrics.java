@@ -14,6 +14,7 @@ public final class WalMetrics {
     final AtomicLong writes = new AtomicLong();
     final AtomicLong fsyncs = new AtomicLong();
     final AtomicLong fsyncNanos = new AtomicLong();
+    final AtomicLong fsyncMaxNanos = new AtomicLong();
     final AtomicLong segmentsCreated = new AtomicLong();
     final AtomicLong corruptions = new AtomicLong();
     final AtomicLong repairs = new AtomicLong();
@@ -50,6 +51,11 @@ public final class WalMetrics {
         return fsyncNanos.get();
     }
 
+    /** Longest single {@code fsync} so far, in nanoseconds (the worst stall an appender saw from it). */
+    public long fsyncMaxNanos() {
+        return fsyncMaxNanos.get();
+    }
+
     /** Segment files created (including the one created at open). */
     public long segmentsCreated() {
         return segmentsCreated.get();
@@ -78,7 +84,7 @@ public final class WalMetrics {
     @Override
     public String toString() {
         return "WalMetrics[records=" + records + ", recordBytes=" + recordBytes + ", framedBytes=" + framedBytes
-                + ", writes=" + writes + ", fsyncs=" + fsyncs + ", fsyncNanos=" + fsyncNanos + ", segmentsCreated="
+                + ", writes=" + writes + ", fsyncs=" + fsyncs + ", fsyncNanos=" + fsyncNanos + ", fsyncMaxNanos=" + fsyncMaxNanos + ", segmentsCreated="
                 + segmentsCreated + ", corruptions=" + corruptions + ", repairs=" + repairs + ", checkpoints="
                 + checkpoints + ", segmentsDeleted=" + segmentsDeleted + "]";
     }

@@ -203,7 +203,6 @@ final class WalWriter implements Closeable {
                 checkUsable();
             }
             frame(payload, payloadOffset, payloadLength, flags);
-            filling.records++;
             metrics.records.incrementAndGet();
             metrics.recordBytes.addAndGet(length);
             flusherWake.signal();
@@ -335,6 +334,16 @@ final class WalWriter implements Closeable {
         lock.lock();
         try {
             return segment;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The error that stopped the flusher, or null. */
+    Throwable failure() {
+        lock.lock();
+        try {
+            return failure;
         } finally {
             lock.unlock();
         }
@@ -600,6 +609,7 @@ final class WalWriter implements Closeable {
         lastSyncNanos = end;
         metrics.fsyncs.incrementAndGet();
         metrics.fsyncNanos.addAndGet(end - start);
+        metrics.fsyncMaxNanos.accumulateAndGet(end - start, Math::max);
     }
 
     static void fsyncDirectory(Path dir) throws IOException {
@@ -629,7 +639,6 @@ final class WalWriter implements Closeable {
         int[] cutAt = new int[4];
         int[] cutSegment = new int[4];
         int cuts;
-        int records;
         long endPosition;
 
         int length() {
@@ -677,7 +686,6 @@ final class WalWriter implements Closeable {
             }
             buf.clear();
             cuts = 0;
-            records = 0;
         }
     }
 

@@ -213,4 +213,66 @@ class WalCheckpointTest {
             assertEquals(TestRecords.range(0, 25), WalRoundTripTest.readAll(wal.reader()));
         }
     }
+
+    @Test
+    void checkpointsWhileOtherThreadsAppend() throws Exception {
+        final int threads = 3;
+        final long[] appended = new long[threads];
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Wal wal = Wal.open(dir, OPTIONS)) {
+            final List<Thread> appenders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int thread = t;
+                final Thread appender = new Thread(() -> {
+                    for (long i = 0; !stop.get(); i++) {
+                        wal.append(ByteBuffer.wrap(record(((long) thread << 32) + i, 300 + (int) (i % 11) * 800)));
+                        appended[thread] = i + 1;
+                        if (i % 4 == 3) {
+                            pause(); // keep the history, which every keepAll checkpoint rewrites, small
+                        }
+                    }
+                });
+                appender.start();
+                appenders.add(appender);
+            }
+            int checkpoints = 0;
+            int attempts = 0;
+            while (checkpoints < 4 && attempts++ < 10_000) {
+                // Alternate between an explicit cut and the segments the writer cut by size: the
+                // latter may still be being written when lastSegment() has already moved on.
+                final int cut = checkpoints % 2 == 0 ? wal.cutSegment() : wal.lastSegment();
+                if (cut - 1 > wal.checkpointIndex()) {
+                    wal.checkpoint(wal.firstSegment(), cut - 1, RecordFilter.keepAll());
+                    checkpoints++;
+                }
+                Thread.sleep(1);
+            }
+            stop.set(true);
+            for (Thread t : appenders) {
+                t.join();
+            }
+            assertEquals(4, checkpoints, "checkpoints ran during the appends");
+        }
+        final long[] next = new long[threads];
+        try (WalReader r = WalReader.open(dir)) {
+            while (r.next()) {
+                final long id = TestRecords.check(r.record(), r.length());
+                final int t = (int) (id >>> 32);
+                assertEquals(next[t], id & 0xFFFF_FFFFL, "thread " + t + " in order, none lost");
+                next[t]++;
+            }
+            assertEquals(null, r.error());
+        }
+        for (int t = 0; t < threads; t++) {
+            assertEquals(appended[t], next[t], "thread " + t + ": every acknowledged record is there");
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -23,7 +23,8 @@ class WalFuzzTest {
 
     private static final System.Logger LOG = System.getLogger(WalFuzzTest.class.getName());
     private static final int RECORDS = 40;
-    private static final int ROUNDS = 60;
+    /** 60 by default to keep the suite fast; raise with -Dwal.fuzz.rounds for a soak run. */
+    private static final int ROUNDS = Integer.getInteger("wal.fuzz.rounds", 60);
     private static final WalOptions OPTIONS = WalOptions.defaults().withSegmentSize(64 * 1024);
 
     @TempDir

@@ -213,6 +213,34 @@ class WalRepairTest {
     }
 
     @Test
+    void lengthDamagedToReachPastTheEndOfFileStillCountsTheRecordsAfterIt() throws IOException {
+        // In the last, partial page a larger length looks like a torn write; the loss count must
+        // still find the records that follow.
+        for (Written w : log) {
+            final Path file = segment(w.segment());
+            final long size = Files.size(file);
+            final boolean lastInSegment = log.stream().noneMatch(x -> x.segment() == w.segment() && x.id() > w.id());
+            if (w.start() < size / PAGE * PAGE || lastInSegment) {
+                continue;
+            }
+            final byte[] bytes = Files.readAllBytes(file);
+            final int length = ((bytes[(int) w.start() + 1] & 0xFF) << 8) | (bytes[(int) w.start() + 2] & 0xFF);
+            for (int bit = 8; bit < 15; bit++) {
+                final int damaged = length | (1 << bit);
+                if (damaged != length && damaged <= PAGE - w.start() % PAGE - HEADER
+                        && w.start() + HEADER + damaged > size) {
+                    TestRecords.flipBit(file, w.start() + 1, bit - 8);
+                    final RepairReport r = openAndCheck(Kind.TORN_TAIL, w.segment(), w.start(), countFrom(w),
+                            idsBefore(w));
+                    assertEquals(segmentsAfter(w.segment()), r.segmentsDeleted());
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("fixture has no record to damage this way");
+    }
+
+    @Test
     void garbageOverARecordHeaderTruncatesThere() throws IOException {
         final Written w = middleRecord();
         final byte[] garbage = new byte[Math.min(200, w.length() / 4)];

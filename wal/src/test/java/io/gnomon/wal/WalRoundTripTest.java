@@ -161,6 +161,7 @@ class WalRoundTripTest {
                 assertTrue(wal.durablePosition() >= p);
             }
             assertTrue(wal.metrics().fsyncs() >= 20);
+            assertTrue(wal.metrics().fsyncMaxNanos() > 0 && wal.metrics().fsyncMaxNanos() <= wal.metrics().fsyncNanos());
         }
     }
 

@@ -40,8 +40,22 @@ final class MemSeries {
      * ranges longer than that.
      */
     private int nextAtOffset;
-    /** Newest committed timestamp; Long.MIN_VALUE when empty. Read without the lock as a hint. */
-    private volatile long maxT = Long.MIN_VALUE;
+    /**
+     * Newest committed timestamp; Long.MIN_VALUE when empty. Written under the lock with a
+     * release store and read without it with an acquire load ({@link #MAX_T}): a full volatile
+     * store would fence every append, and readers only need a recent value.
+     */
+    private long maxT = Long.MIN_VALUE;
+
+    private static final java.lang.invoke.VarHandle MAX_T;
+
+    static {
+        try {
+            MAX_T = java.lang.invoke.MethodHandles.lookup().findVarHandle(MemSeries.class, "maxT", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     MemSeries(long ref, Labels labels) {
         if (ref <= 0 || ref > Integer.MAX_VALUE) {
@@ -52,7 +66,7 @@ final class MemSeries {
     }
 
     long maxTime() {
-        return maxT;
+        return (long) MAX_T.getAcquire(this);
     }
 
     /**
@@ -61,7 +75,7 @@ final class MemSeries {
      * {@link Rejection} ordinal + 1. Lock-free on the common path (a newer timestamp).
      */
     int appendable(long t, double v) {
-        long mt = maxT;
+        long mt = maxTime();
         if (t > mt) {
             return -1;
         }
@@ -106,7 +120,7 @@ final class MemSeries {
             }
         }
         c.append(t, v);
-        maxT = t;
+        MAX_T.setRelease(this, t);
         return -1;
     }
 
@@ -167,7 +181,7 @@ final class MemSeries {
      * appends continue. Returns null when none overlap.
      */
     synchronized Snapshot snapshot(long mint, long maxt) {
-        if (open == null || maxT < mint) {
+        if (open == null || maxT < mint) { // under the lock: a plain read is current
             return null;
         }
         int from = 0;
