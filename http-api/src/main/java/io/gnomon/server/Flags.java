@@ -53,7 +53,7 @@ public final class Flags {
         new Def("web.remote-write.max-label-name-length", Kind.INT, "1024", "Longest label name in UTF-8 bytes a remote-written series may have; longer is refused (400)."),
         new Def("web.remote-write.max-label-value-length", Kind.INT, "8192", "Longest label value in UTF-8 bytes a remote-written series may have; longer is refused (400)."),
         new Def("web.remote-write.max-series-per-request", Kind.INT, "500000", "Most series in one remote-write request; more is answered 413 and nothing is written."),
-        new Def("web.remote-write.max-inflight", Kind.INT, "0", "Most remote-write requests decoded at once; more are answered 429 with Retry-After. 0: twice the number of cores."),
+        new Def("web.remote-write.max-inflight", Kind.INT, "0", "Most remote-write requests admitted at once (waiting for a worker or decoding); more are answered 429 with Retry-After. 0: 16 per core, at least 32."),
         new Def("web.cors.origin", Kind.STRING, ".*", "Regex for CORS origin. It is fully anchored."),
         new Def("web.max-connections", Kind.INT, "512", "Maximum number of simultaneous connections."),
         new Def("web.read-timeout", Kind.DURATION, "5m", "Maximum duration before timing out read of the request, and closing idle connections."),

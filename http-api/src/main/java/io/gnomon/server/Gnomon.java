@@ -91,7 +91,7 @@ public final class Gnomon implements Closeable {
             (int) flags.integer("web.remote-write.max-label-name-length"),
             (int) flags.integer("web.remote-write.max-label-value-length"),
             (int) flags.integer("web.remote-write.max-series-per-request"),
-            inflight > 0 ? (int) inflight : 2 * Runtime.getRuntime().availableProcessors());
+            inflight > 0 ? (int) inflight : RemoteWriteLimits.defaultMaxInflight());
     }
 
     public RemoteWriteReceiver remoteWrite() {

@@ -11,7 +11,8 @@ package io.gnomon.ingest.remotewrite;
  * @param maxLabelNameLength   UTF-8 bytes of a label name; more refuses the series (400)
  * @param maxLabelValueLength  UTF-8 bytes of a label value; more refuses the series (400)
  * @param maxSeriesPerRequest  series messages in one request; more is a 413, nothing written
- * @param maxInflight          requests decoded at once; more are answered 429 with Retry-After
+ * @param maxInflight          requests admitted at once (waiting for a worker or decoding); more are
+ *                             answered 429 with Retry-After
  */
 public record RemoteWriteLimits(int maxBodySize, int maxDecompressedSize, int maxLabelsPerSeries,
                                 int maxLabelNameLength, int maxLabelValueLength, int maxSeriesPerRequest,
@@ -31,11 +32,22 @@ public record RemoteWriteLimits(int maxBodySize, int maxDecompressedSize, int ma
         }
     }
 
-    /** The defaults; in-flight decodes are bounded to twice the cores. */
+    /** The defaults, with {@link #defaultMaxInflight()}. */
     public static RemoteWriteLimits defaults() {
         return new RemoteWriteLimits(DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_DECOMPRESSED_SIZE,
             DEFAULT_MAX_LABELS_PER_SERIES, DEFAULT_MAX_LABEL_NAME_LENGTH, DEFAULT_MAX_LABEL_VALUE_LENGTH,
-            DEFAULT_MAX_SERIES_PER_REQUEST, 2 * Runtime.getRuntime().availableProcessors());
+            DEFAULT_MAX_SERIES_PER_REQUEST, defaultMaxInflight());
+    }
+
+    /**
+     * 16 requests per core, at least 32. Decoding itself is bounded by the worker pool (one thread
+     * per core); this bound is on requests waiting for it, i.e. on memory held by queued bodies
+     * and on queueing delay (a few seconds of work). It is deliberately well above what a healthy
+     * sender uses: Prometheus runs up to 200 shards, and a sender without
+     * {@code retry_on_http_429: true} (Prometheus 2.x's default) drops a batch answered 429.
+     */
+    public static int defaultMaxInflight() {
+        return Math.max(32, 16 * Runtime.getRuntime().availableProcessors());
     }
 
     public RemoteWriteLimits withMaxBodySize(int v) {
