@@ -12,7 +12,28 @@ import java.util.Set;
  * @param inline true for handlers that never block and finish in microseconds (health, build
  *               info); false runs the handler on the worker pool so the event loop never waits
  */
-public record Route(String path, Set<HttpMethod> methods, boolean inline, Handler handler) {
+public record Route(String path, Set<HttpMethod> methods, boolean inline, Handler handler, Admission admission) {
+
+    public Route(String path, Set<HttpMethod> methods, boolean inline, Handler handler) {
+        this(path, methods, inline, handler, null);
+    }
+
+    /**
+     * Admission control for a worker-pool route, checked on the event loop before the request is
+     * queued, so that a bounded number of requests (and their bodies) wait or run at once. A
+     * refused request is answered with {@link #refusal()} at once; an admitted one holds its
+     * permit until its handler has returned ({@link #release()} runs on the worker).
+     */
+    public interface Admission {
+        /** Takes a permit if one is free; never blocks. */
+        boolean tryAcquire();
+
+        /** The answer to a request that got no permit (e.g. 429 with Retry-After). */
+        FullHttpResponse refusal();
+
+        /** Returns the permit of an admitted request. */
+        void release();
+    }
 
     /** Handles a request; returns the full response. Must not retain the request past return. */
     @FunctionalInterface

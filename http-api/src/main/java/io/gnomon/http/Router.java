@@ -19,6 +19,12 @@ public final class Router {
         return this;
     }
 
+    /** A worker-pool route whose requests are admitted on the event loop (see {@link Route.Admission}). */
+    public Router add(String path, Set<HttpMethod> methods, Route.Admission admission, Route.Handler handler) {
+        routes.add(new Route(path, methods, false, handler, admission));
+        return this;
+    }
+
     public Router get(String path, boolean inline, Route.Handler handler) {
         return add(path, Set.of(HttpMethod.GET, HttpMethod.HEAD), inline, handler);
     }

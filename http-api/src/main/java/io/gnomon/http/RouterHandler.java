@@ -67,9 +67,26 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, keepAlive, run(route, req));
             return;
         }
+        Route.Admission admission = route.admission();
+        if (admission != null && !admission.tryAcquire()) {
+            req.release();
+            write(ctx, keepAlive, admission.refusal());
+            return;
+        }
         try {
-            pool.execute(() -> write(ctx, keepAlive, run(route, req)));
+            pool.execute(() -> {
+                try {
+                    write(ctx, keepAlive, run(route, req));
+                } finally {
+                    if (admission != null) {
+                        admission.release();
+                    }
+                }
+            });
         } catch (RejectedExecutionException e) {
+            if (admission != null) {
+                admission.release();
+            }
             req.release();
             FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                 "server overloaded: too many requests in progress");

@@ -1,6 +1,8 @@
 package io.gnomon.server;
 
 import io.gnomon.http.HttpServer;
+import io.gnomon.ingest.remotewrite.RemoteWriteLimits;
+import io.gnomon.ingest.remotewrite.RemoteWriteReceiver;
 import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
@@ -44,6 +46,7 @@ public final class Gnomon implements Closeable {
     private FileLock lock;
     private Db db;
     private HttpServer http;
+    private RemoteWriteReceiver remoteWrite;
     private InetSocketAddress address;
     private volatile boolean closed;
 
@@ -58,8 +61,9 @@ public final class Gnomon implements Closeable {
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
 
+        remoteWrite = new RemoteWriteReceiver(() -> db.appender(), remoteWriteLimits(flags));
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
-            64 * 1024 * 1024, (int) flags.duration("web.read-timeout").toSeconds(),
+            Math.max(64 * 1024 * 1024, remoteWrite.limits().maxBodySize()), (int) flags.duration("web.read-timeout").toSeconds(),
             (int) flags.integer("web.max-connections")), routes());
         address = http.start();
 
@@ -68,6 +72,7 @@ public final class Gnomon implements Closeable {
             walOptions(flags));
         registry.register(db.head());
         registry.register(new JvmMetrics());
+        registry.register(w -> RemoteWriteRoute.writeMetrics(remoteWrite, w));
         registry.register(w -> w.family("gnomon_http_open_connections", "gauge", "Open HTTP connections.")
             .sample("gnomon_http_open_connections", http.openConnections()));
         registry.register(w -> w.family("gnomon_build_info", "gauge", "A metric with a constant '1' value labeled by version, revision and branch.")
@@ -75,6 +80,22 @@ public final class Gnomon implements Closeable {
         ready = true;
         notReadyReason = "";
         return address;
+    }
+
+    static RemoteWriteLimits remoteWriteLimits(Flags flags) {
+        long inflight = flags.integer("web.remote-write.max-inflight");
+        return new RemoteWriteLimits(
+            (int) Math.min(Integer.MAX_VALUE - 8, flags.bytes("web.remote-write.max-body-size")),
+            (int) Math.min(Integer.MAX_VALUE - 8, flags.bytes("web.remote-write.max-decompressed-size")),
+            (int) flags.integer("web.remote-write.max-labels-per-series"),
+            (int) flags.integer("web.remote-write.max-label-name-length"),
+            (int) flags.integer("web.remote-write.max-label-value-length"),
+            (int) flags.integer("web.remote-write.max-series-per-request"),
+            inflight > 0 ? (int) inflight : RemoteWriteLimits.defaultMaxInflight());
+    }
+
+    public RemoteWriteReceiver remoteWrite() {
+        return remoteWrite;
     }
 
     static WalOptions walOptions(Flags flags) {
@@ -104,6 +125,17 @@ public final class Gnomon implements Closeable {
             ? Responses.text(HttpResponseStatus.OK, "Gnomon Server is Ready.\n")
             : Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Service Unavailable: " + notReadyReason + "\n"));
         r.read("/api/v1/status/buildinfo", true, req -> Responses.success(buildInfoJson()));
+        r.add("/api/v1/write", Set.of(HttpMethod.POST), RemoteWriteRoute.admission(remoteWrite), req -> {
+            if (!flags.bool("web.enable-remote-write-receiver")) {
+                return Responses.text(HttpResponseStatus.NOT_FOUND,
+                    "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n");
+            }
+            if (!ready) {
+                return Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Service Unavailable: " + notReadyReason + "\n");
+            }
+            return RemoteWriteRoute.handle(remoteWrite, req);
+        });
+        r.read("/api/v1/metadata", false, req -> MetadataApi.handle(db == null ? null : db.head(), req));
         r.get("/metrics", false, req -> Responses.bytes(HttpResponseStatus.OK,
             "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
         r.add("/-/quit", Set.of(HttpMethod.POST, HttpMethod.PUT), true, req -> {

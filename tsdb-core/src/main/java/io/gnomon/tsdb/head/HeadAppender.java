@@ -30,7 +30,10 @@ final class HeadAppender implements Appender {
     private MemSeries[] sSeries = new MemSeries[INITIAL];
     private long[] sT = new long[INITIAL];
     private long[] sV = new long[INITIAL];
+    /** Marks created-timestamp zeros, which are stored but are not the caller's samples; lazily allocated. */
+    private boolean[] sCt;
     private int n;
+    private MemSeries lastSeries;
 
     private List<MemSeries> exSeries;
     private List<Exemplar> exList;
@@ -97,11 +100,23 @@ final class HeadAppender implements Appender {
         return s.ref();
     }
 
+    /**
+     * Metadata never creates a series: remote-write 1.0 sends it per metric family, whose name is
+     * often no series' name (e.g. a histogram's family), which would leave an empty phantom series.
+     * Metadata of a name that no series has yet is kept in memory only (the WAL records metadata
+     * per series ref); it is logged once a series of that name reports it.
+     */
     @Override
     public long updateMetadata(long ref, Labels labels, Metadata metadata) {
         checkOpen();
-        MemSeries s = resolve(ref, labels);
+        MemSeries s = ref != 0 ? head.series.getByRef(ref) : null;
+        if (s == null && labels != null && !labels.isEmpty()) {
+            s = head.series.getByLabels(labels);
+        }
         if (s == null) {
+            if (labels != null) {
+                head.putMetadata(labels, metadata);
+            }
             return 0;
         }
         if (mdList == null) {
@@ -113,10 +128,55 @@ final class HeadAppender implements Appender {
         return s.ref();
     }
 
+    /**
+     * Queues a zero at {@code ct} when it is before {@code t}, not too old, and newer than both
+     * the committed newest sample and this batch's newest sample of the series; otherwise does
+     * nothing and counts nothing (see {@link Appender#appendCreatedTimestamp}). Such zeros are
+     * stored and logged, but not counted in the batch's {@link AppendResult}: they are not the
+     * caller's samples, and remote-write 2.0 reports written counts back to the sender.
+     */
+    @Override
+    public long appendCreatedTimestamp(long ref, Labels labels, long t, long ct) {
+        checkOpen();
+        if (ct >= t || ct < minValidTime) {
+            return ref;
+        }
+        MemSeries s = resolve(ref, labels);
+        if (s == null) {
+            return 0;
+        }
+        if (ct <= s.maxTime()) {
+            return s.ref();
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            if (sSeries[i] == s) {
+                if (sT[i] >= ct) {
+                    return s.ref();
+                }
+                break;
+            }
+        }
+        int before = n;
+        long r = append(s.ref(), s.labels, ct, 0.0);
+        if (n > before) {
+            if (sCt == null || sCt.length < sT.length) {
+                sCt = sCt == null ? new boolean[sT.length] : Arrays.copyOf(sCt, sT.length);
+            }
+            sCt[n - 1] = true;
+        }
+        return r;
+    }
+
     private MemSeries resolve(long ref, Labels labels) {
         if (ref != 0) {
+            // Ingest appends the samples of one series back to back: skip the map for the repeats.
+            MemSeries last = lastSeries;
+            if (last != null && last.ref() == ref) {
+                return last;
+            }
             MemSeries s = head.series.getByRef(ref);
             if (s != null) {
+                lastSeries = s;
                 return s;
             }
         }
@@ -144,6 +204,7 @@ final class HeadAppender implements Appender {
             log();
         }
         long appended = 0;
+        long ctAppended = 0;
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
         int i = 0;
@@ -153,16 +214,22 @@ final class HeadAppender implements Appender {
             synchronized (s) {
                 do {
                     long t = sT[i];
+                    boolean ct = sCt != null && i < sCt.length && sCt[i];
                     int code = s.append(t, Double.longBitsToDouble(sV[i]), chunkRange);
                     if (code < 0) {
-                        appended++;
+                        if (ct) {
+                            ctAppended++;
+                        } else {
+                            appended++;
+                        }
                         if (t < mint) {
                             mint = t;
                         }
                         if (t > maxt) {
                             maxt = t;
                         }
-                    } else if (code > 0) {
+                    } else if (code > 0 && !ct) {
+                        // A created-timestamp zero that lost a race is skipped, never a rejection.
                         reject(Rejection.values()[code - 1], s.labels, "timestamp " + t);
                     }
                     i++;
@@ -186,9 +253,9 @@ final class HeadAppender implements Appender {
                 head.putMetadata(mdSeries.get(k).labels, mdList.get(k));
             }
         }
-        if (appended > 0) {
+        if (appended + ctAppended > 0) {
             head.updateTimeBounds(mint, maxt);
-            head.samplesAppended.add(appended);
+            head.samplesAppended.add(appended + ctAppended);
         }
         head.exemplarsAppended.add(exAppended);
         head.countRejected(rejected);
@@ -305,6 +372,7 @@ final class HeadAppender implements Appender {
         sSeries = null;
         sT = null;
         sV = null;
+        sCt = null;
         exList = null;
         exSeries = null;
         mdList = null;

@@ -32,6 +32,21 @@ public interface Appender {
     /** Records type/unit/help of the series' metric. Returns the series ref. */
     long updateMetadata(long ref, Labels labels, Metadata metadata);
 
+    /**
+     * Appends a zero float sample at a counter's created timestamp {@code ct}, the sample whose
+     * next value is at {@code t} (remote-write 2.0 {@code created_timestamp}, OTLP start time).
+     * The zero is written only when {@code ct < t} and {@code ct} is newer than the series' last
+     * sample; otherwise nothing is written and nothing is counted as a rejection, because a
+     * created timestamp that is not newer is the normal case (an earlier batch injected it).
+     * Returns the series ref.
+     *
+     * <p>The default does nothing and returns {@code ref}: only a storage that knows each
+     * series' last timestamp can honour it (the head overrides this).
+     */
+    default long appendCreatedTimestamp(long ref, Labels labels, long t, long ct) {
+        return ref;
+    }
+
     /** Makes the batch durable and visible and reports what was accepted and rejected. */
     AppendResult commit();
 
