@@ -6,7 +6,7 @@ import java.util.function.BiConsumer;
 
 /**
  * An immutable set of label pairs, sorted by name, with unique non-empty names and non-empty
- * values. Every string is interned through {@link SymbolTable#GLOBAL}.
+ * values. Every string is interned through {@link SymbolTable#GLOBAL} (weakly: see there).
  *
  * <p>Layout: one array {@code [name0, value0, name1, value1, ...]} sorted by name. With 10 labels
  * that is one object of 24 bytes and one array of 96 bytes (compressed oops); the strings are
