@@ -37,6 +37,14 @@ class PromQLParserFuzzTest {
             + "sum by without on ignoring group_left offset bool and or unless step() range() \\é";
 
     @Test
+    void longOperatorChainsParse() {
+        // Generated queries OR together thousands of selectors; chains are walked iteratively.
+        String q = "a" + " or a".repeat(5000);
+        Expr e = PromQLParser.parse(q);
+        org.junit.jupiter.api.Assertions.assertEquals(q, PromQLFormatter.format(e));
+    }
+
+    @Test
     void onlyParseExceptionEscapes() {
         long seed = Long.getLong("promql.fuzz.seed", System.nanoTime());
         int iterations = Integer.getInteger("promql.fuzz.iterations", 10_000);

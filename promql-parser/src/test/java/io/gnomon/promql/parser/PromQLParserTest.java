@@ -317,7 +317,11 @@ class PromQLParserTest {
                 err("bool", "unexpected <bool>"),
                 err("9".repeat(400), "error parsing number: strconv.ParseFloat: parsing \"" + "9".repeat(400) + "\": value out of range"),
                 err("(".repeat(300) + "1" + ")".repeat(300), "expression nesting too deep: more than 256 levels"),
-                err("-".repeat(1000) + "1", "expression nesting too deep: more than 256 consecutive signs"));
+                err("-".repeat(1000) + "1", "expression nesting too deep: more than 256 consecutive signs"),
+                // Prometheus's own deep-nesting case: a 20,000-operator chain is fine, the empty selector is not.
+                err("(" + "-{}-1".repeat(10000) + ")" + "[1m:]".repeat(1000),
+                        "1:3: parse error: vector selector must contain at least one non-empty matcher"),
+                err("a" + " ^ a".repeat(5000), "expression nesting too deep"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
