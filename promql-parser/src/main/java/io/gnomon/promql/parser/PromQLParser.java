@@ -188,7 +188,7 @@ public final class PromQLParser {
                     }
                     break;
                 case PromQLLexer.BAD_NUMBER:
-                    msg = "bad number or duration syntax: " + Literals.goQuote(text);
+                    msg = "bad number or duration syntax: " + Literals.goQuote(Literals.badNumberText(query, p.start()));
                     break;
                 case PromQLLexer.UNTERM_STRING:
                     msg = text.endsWith("\\") && !text.endsWith("\\\\") ? "escape sequence not terminated" : "unterminated quoted string";
