@@ -6,8 +6,16 @@ package io.gnomon.promql.ast;
  */
 public record BinaryExpr(BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool, PosRange pos)
         implements Expr {
+    /** Scalar if both sides are scalars, else instant vector; iterative over long left-nested chains. */
     @Override
     public ValueType type() {
-        return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+        Expr cur = this;
+        while (cur instanceof BinaryExpr b) {
+            if (b.rhs.type() != ValueType.SCALAR) {
+                return ValueType.VECTOR;
+            }
+            cur = b.lhs;
+        }
+        return cur.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
     }
 }

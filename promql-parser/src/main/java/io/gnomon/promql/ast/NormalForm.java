@@ -40,8 +40,20 @@ public final class NormalForm {
         } else if (e instanceof SubqueryExpr x) {
             return new SubqueryExpr(strip(x.expr()), x.range(), strip(x.rangeExpr()), x.step(), strip(x.stepExpr()),
                     stripOffset(x.offset()), x.at(), n);
-        } else if (e instanceof BinaryExpr x) {
-            return new BinaryExpr(x.op(), strip(x.lhs()), strip(x.rhs()), x.matching(), x.returnBool(), n);
+        } else if (e instanceof BinaryExpr top) {
+            // Iterate down the left spine: operator chains can be thousands long.
+            java.util.ArrayDeque<BinaryExpr> spine = new java.util.ArrayDeque<>();
+            Expr cur = top;
+            while (cur instanceof BinaryExpr x) {
+                spine.push(x);
+                cur = x.lhs();
+            }
+            Expr acc = strip(cur);
+            while (!spine.isEmpty()) {
+                BinaryExpr x = spine.pop();
+                acc = new BinaryExpr(x.op(), acc, strip(x.rhs()), x.matching(), x.returnBool(), n);
+            }
+            return acc;
         } else if (e instanceof UnaryExpr x) {
             return new UnaryExpr(x.op(), strip(x.expr()), n);
         } else if (e instanceof ParenExpr x) {

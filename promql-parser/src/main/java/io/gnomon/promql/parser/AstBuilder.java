@@ -187,10 +187,28 @@ final class AstBuilder {
         return new UnaryExpr(neg ? BinaryOp.SUB : BinaryOp.ADD, e, p);
     }
 
+    /**
+     * Left-associative chains ({@code a or b or c ...}, thousands long in generated queries)
+     * nest on the left; walk that spine with a loop instead of recursion so that only real
+     * nesting (parentheses, right operands) uses stack.
+     */
     private Expr binary(PromQL.BinaryContext x) {
+        java.util.ArrayDeque<PromQL.BinaryContext> spine = new java.util.ArrayDeque<>();
+        PromQL.ExprContext cur = x;
+        while (cur instanceof PromQL.BinaryContext b) {
+            spine.push(b);
+            cur = (PromQL.ExprContext) b.getChild(0);
+        }
+        Expr acc = build(cur);
+        while (!spine.isEmpty()) {
+            acc = binary(spine.pop(), acc);
+        }
+        return acc;
+    }
+
+    private Expr binary(PromQL.BinaryContext x, Expr lhs) {
         // children: expr, op, [binModifiers,] expr
         int n = x.getChildCount();
-        Expr lhs = build((PromQL.ExprContext) x.getChild(0));
         Expr rhs = build((PromQL.ExprContext) x.getChild(n - 1));
         BinaryOp op = binaryOp(x.op);
         if (n == 3) {

@@ -105,16 +105,12 @@ public final class AstJson {
             b.append('}');
         } else if (e instanceof DurationExpr d) {
             b.append("{\"type\":\"durationExpr\",\"op\":").append(str(durationOp(d.op()))).append(",\"lhs\":");
-            node(b, d.lhs());
+            durationOperand(b, d.lhs());
             b.append(",\"rhs\":");
-            node(b, d.rhs());
+            durationOperand(b, d.rhs());
             b.append(",\"wrapped\":").append(d.wrapped()).append('}');
         } else if (e instanceof NumberLiteral n) {
-            b.append("{\"type\":\"numberLiteral\",\"val\":").append(str(PromQLFormatter.goFloat(n.value())));
-            if (n.duration()) {
-                b.append(",\"duration\":true");
-            }
-            b.append('}');
+            b.append("{\"type\":\"numberLiteral\",\"val\":").append(str(PromQLFormatter.goFloat(n.value()))).append('}');
         } else if (e instanceof ParenExpr p) {
             b.append("{\"type\":\"parenExpr\",\"expr\":");
             node(b, p.expr());
@@ -132,6 +128,16 @@ public final class AstJson {
             matchers(b, vs.matchers());
             at(b, vs.at());
             b.append(",\"anchored\":").append(vs.anchored()).append(",\"smoothed\":").append(vs.smoothed()).append('}');
+        }
+    }
+
+    /** Inside duration expressions number literals also say whether they were durations. */
+    private static void durationOperand(StringBuilder b, Expr e) {
+        if (e instanceof NumberLiteral n) {
+            b.append("{\"type\":\"numberLiteral\",\"val\":").append(str(PromQLFormatter.goFloat(n.value())))
+                    .append(",\"duration\":").append(n.duration()).append('}');
+        } else {
+            node(b, e);
         }
     }
 

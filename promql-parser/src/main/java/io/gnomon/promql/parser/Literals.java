@@ -143,6 +143,124 @@ final class Literals {
         return v.longValue();
     }
 
+    /**
+     * The text Prometheus's lexer quotes in "bad number or duration syntax": it replays
+     * Prometheus's number scan and duration scan from {@code start} and returns what they
+     * consumed before giving up ({@code "0de"} for {@code 0deadbeef}, {@code "100.."} for
+     * {@code 100..4}). Used only to word the error.
+     */
+    static String badNumberText(String q, int start) {
+        NumberScan sc = new NumberScan(q, start);
+        if (sc.scanNumber()) {
+            return q.substring(start, sc.pos);
+        }
+        sc.acceptRemainingDuration();
+        return q.substring(start, Math.min(sc.pos, q.length()));
+    }
+
+    /** Replay of Prometheus's {@code scanNumber}/{@code acceptRemainingDuration} cursor moves. */
+    private static final class NumberScan {
+        private final String q;
+        private final int start;
+        int pos;
+
+        NumberScan(String q, int start) {
+            this.q = q;
+            this.start = start;
+            this.pos = start;
+        }
+
+        private int peek() {
+            return pos < q.length() ? q.charAt(pos) : -1;
+        }
+
+        private boolean accept(String valid) {
+            int c = peek();
+            if (c >= 0 && valid.indexOf(c) >= 0) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+
+        private boolean is(String valid) {
+            int c = peek();
+            return c >= 0 && valid.indexOf(c) >= 0;
+        }
+
+        private static boolean alnum(int c) {
+            return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+
+        boolean scanNumber() {
+            String digits = "0123456789";
+            boolean hex = false;
+            if (accept("0") && accept("xX")) {
+                accept("_");
+                digits = "0123456789abcdefABCDEF";
+                hex = true;
+            }
+            accept(".");
+            accept(digits);
+            boolean dot = false;
+            boolean exp = false;
+            while (is(digits + "._eE")) {
+                if (is(".") && dot) {
+                    accept(".");
+                    return false;
+                }
+                if (is("eE") && exp) {
+                    accept("eE");
+                    return false;
+                }
+                if (accept(".")) {
+                    dot = true;
+                    if (accept("_.") || hex) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (accept("eE")) {
+                    exp = true;
+                    accept("+-");
+                    if (accept("._eE") || peek() < 0) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (accept("_")) {
+                    if (accept("._eE") || peek() < 0) {
+                        return false;
+                    }
+                    continue;
+                }
+                while (accept(digits)) {
+                    // absorb
+                }
+            }
+            return pos != start && !alnum(peek());
+        }
+
+        void acceptRemainingDuration() {
+            if (!accept("smhdwy")) {
+                return;
+            }
+            accept("s");
+            while (accept("0123456789")) {
+                while (accept("0123456789")) {
+                    // absorb
+                }
+                if (!accept("smhdw")) {
+                    return;
+                }
+                accept("s");
+            }
+            if (peek() >= 0) {
+                pos++; // Prometheus reads the next rune before deciding
+            }
+        }
+    }
+
     // ---- durations ----------------------------------------------------------------------
 
     private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};

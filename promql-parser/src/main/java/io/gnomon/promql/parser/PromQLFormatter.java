@@ -162,15 +162,25 @@ public final class PromQLFormatter {
             b.append(']');
             at(b, s.at());
             offset(b, s.offset());
-        } else if (e instanceof BinaryExpr x) {
-            write(b, x.lhs());
-            b.append(' ').append(x.op().symbol());
-            if (x.returnBool()) {
-                b.append(" bool");
+        } else if (e instanceof BinaryExpr top) {
+            // Iterate down the left spine: operator chains can be thousands long.
+            java.util.ArrayDeque<BinaryExpr> spine = new java.util.ArrayDeque<>();
+            Expr cur = top;
+            while (cur instanceof BinaryExpr x) {
+                spine.push(x);
+                cur = x.lhs();
             }
-            matching(b, x.matching());
-            b.append(' ');
-            write(b, x.rhs());
+            write(b, cur);
+            while (!spine.isEmpty()) {
+                BinaryExpr x = spine.pop();
+                b.append(' ').append(x.op().symbol());
+                if (x.returnBool()) {
+                    b.append(" bool");
+                }
+                matching(b, x.matching());
+                b.append(' ');
+                write(b, x.rhs());
+            }
         } else if (e instanceof UnaryExpr u) {
             b.append(u.op().symbol());
             write(b, u.expr());

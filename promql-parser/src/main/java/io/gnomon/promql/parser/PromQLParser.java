@@ -25,11 +25,14 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * the tokens finds the first lexical error and enforces the nesting limit; the ANTLR parser
  * ({@code PromQL.g4}) runs in SLL mode and falls back to full LL only when SLL fails;
  * {@link AstBuilder} builds the AST and raises Prometheus's parse-time errors;
- * {@link TypeChecker} raises its type errors. Stateless and thread-safe; ANTLR's shared DFA
- * cache is the only state kept between calls and does not change results.
+ * {@link TypeChecker} raises its type errors.
+ *
+ * <p>Thread-safe. State kept between calls: ANTLR's shared DFA cache and one lexer/parser
+ * pair per thread (re-pointed at each query, released after it); neither changes results.
+ * Limits: {@link #MAX_NESTING}; left-associative operator chains of any length are fine.
  */
 public final class PromQLParser {
-    /** Maximum nesting of parentheses, brackets and unary signs. */
+    /** Maximum nesting of parentheses/brackets/braces, and maximum run of consecutive signs. */
     public static final int MAX_NESTING = 256;
 
     private PromQLParser() {
@@ -188,7 +191,7 @@ public final class PromQLParser {
                     }
                     break;
                 case PromQLLexer.BAD_NUMBER:
-                    msg = "bad number or duration syntax: " + Literals.goQuote(text);
+                    msg = "bad number or duration syntax: " + Literals.goQuote(Literals.badNumberText(query, p.start()));
                     break;
                 case PromQLLexer.UNTERM_STRING:
                     msg = text.endsWith("\\") && !text.endsWith("\\\\") ? "escape sequence not terminated" : "unterminated quoted string";

@@ -133,11 +133,27 @@ final class TypeChecker {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
-    private Expr binary(BinaryExpr n) {
-        Expr lhs = check(n.lhs());
-        Expr rhs = check(n.rhs());
-        ValueType lt = lhs.type();
-        ValueType rt = rhs.type();
+    /** Iterates down the left spine of operator chains, checking in the same post-order. */
+    private Expr binary(BinaryExpr top) {
+        java.util.ArrayDeque<BinaryExpr> spine = new java.util.ArrayDeque<>();
+        Expr cur = top;
+        while (cur instanceof BinaryExpr b) {
+            spine.push(b);
+            cur = b.lhs();
+        }
+        Expr acc = check(cur);
+        ValueType accType = acc.type();
+        while (!spine.isEmpty()) {
+            BinaryExpr n = spine.pop();
+            Expr rhs = check(n.rhs());
+            ValueType rt = rhs.type();
+            acc = binary(n, acc, accType, rhs, rt);
+            accType = accType == ValueType.SCALAR && rt == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+        }
+        return acc;
+    }
+
+    private Expr binary(BinaryExpr n, Expr lhs, ValueType lt, Expr rhs, ValueType rt) {
         VectorMatching vm = n.matching();
         if (n.returnBool() && !n.op().isComparison()) {
             throw error(opRange(n), "bool modifier can only be used on comparison operators");

@@ -27,4 +27,15 @@ class AstJsonTest {
                 + "\"expr\":{\"type\":\"numberLiteral\",\"val\":\"NaN\"}}},\"matching\":null,\"bool\":false}",
                 AstJson.dump(PromQLParser.parse("sum by (job) (a) + -(NaN)")));
     }
+
+    @Test
+    void dumpsDurationExpressions() {
+        assertEquals("{\"type\":\"matrixSelector\",\"name\":\"x\",\"range\":0,\"rangeExpr\":{\"type\":\"durationExpr\","
+                + "\"op\":\"*\",\"lhs\":{\"type\":\"numberLiteral\",\"val\":\"300\",\"duration\":true},"
+                + "\"rhs\":{\"type\":\"numberLiteral\",\"val\":\"2\",\"duration\":false},\"wrapped\":false},"
+                + "\"offset\":0,\"offsetExpr\":{\"type\":\"durationExpr\",\"op\":\"step\",\"lhs\":null,\"rhs\":null,"
+                + "\"wrapped\":false},\"matchers\":[{\"name\":\"__name__\",\"value\":\"x\",\"type\":\"=\"}],"
+                + "\"timestamp\":null,\"startOrEnd\":\"end\",\"anchored\":false,\"smoothed\":false}",
+                AstJson.dump(PromQLParser.parse("x[5m * 2] @ end() offset step()")));
+    }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Fuzzing: random strings and mutations of valid queries must either parse or throw
  * {@link ParseException}; nothing else may escape. Whatever parses must also round-trip
- * through the formatter. Bounded by iteration count and a time budget so CI stays fast.
+ * through the single-line and the multi-line formatter, and dump as JSON. Bounded by iteration count and a time budget so CI stays fast.
  *
  * <p>The seed is printed; rerun a failure with {@code -Dpromql.fuzz.seed=<seed>}, and fuzz
  * longer with {@code -Dpromql.fuzz.iterations=<n>}.
@@ -35,6 +35,14 @@ class PromQLParserFuzzTest {
     };
     private static final String ALPHABET = "abcxyz_:{}[]()\"'`,=!~<>+-*/%^@#. \n\t0123456789emshdwyINFnan"
             + "sum by without on ignoring group_left offset bool and or unless step() range() \\é";
+
+    @Test
+    void longOperatorChainsParse() {
+        // Generated queries OR together thousands of selectors; chains are walked iteratively.
+        String q = "a" + " or a".repeat(5000);
+        Expr e = PromQLParser.parse(q);
+        org.junit.jupiter.api.Assertions.assertEquals(q, PromQLFormatter.format(e));
+    }
 
     @Test
     void onlyParseExceptionEscapes() {
@@ -72,16 +80,18 @@ class PromQLParserFuzzTest {
             fail("seed=" + seed + ": " + t + " escaped the parser for input " + Literals.goQuote(input), t);
             return;
         }
-        String formatted = PromQLFormatter.format(e);
-        try {
-            Expr again = PromQLParser.parse(formatted);
-            if (!NormalForm.of(e).equals(NormalForm.of(again))) {
-                fail("seed=" + seed + ": round trip changed the tree for input " + Literals.goQuote(input) + " formatted as "
-                        + Literals.goQuote(formatted));
+        AstJson.dump(e); // must not throw either
+        for (String formatted : new String[] {PromQLFormatter.format(e), PromQLFormatter.pretty(e, 20)}) {
+            try {
+                Expr again = PromQLParser.parse(formatted);
+                if (!NormalForm.of(e).equals(NormalForm.of(again))) {
+                    fail("seed=" + seed + ": round trip changed the tree for input " + Literals.goQuote(input) + " formatted as "
+                            + Literals.goQuote(formatted));
+                }
+            } catch (ParseException pe) {
+                fail("seed=" + seed + ": formatted form " + Literals.goQuote(formatted) + " of " + Literals.goQuote(input)
+                        + " does not parse: " + pe.getMessage());
             }
-        } catch (ParseException pe) {
-            fail("seed=" + seed + ": formatted form " + Literals.goQuote(formatted) + " of " + Literals.goQuote(input)
-                    + " does not parse: " + pe.getMessage());
         }
     }
 

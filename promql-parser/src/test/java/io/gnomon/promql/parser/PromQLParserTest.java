@@ -218,6 +218,9 @@ class PromQLParserTest {
                 err("1+", "1:3: parse error: unexpected end of input"),
                 err(".", "1:1: parse error: unexpected character: '.'"),
                 err("2.5.", "bad number or duration syntax: \"2.5.\""),
+                err("100..4", "bad number or duration syntax: \"100..\""),
+                err("0deadbeef", "bad number or duration syntax: \"0de\""),
+                err("foo offset 1e+x", "bad number or duration syntax: \"1e+\""),
                 err("1 /", "unexpected end of input"),
                 err("*1", "1:1: parse error: unexpected <op:*>"),
                 err("(1))", "1:4: parse error: unexpected right parenthesis ')'"),
@@ -317,7 +320,11 @@ class PromQLParserTest {
                 err("bool", "unexpected <bool>"),
                 err("9".repeat(400), "error parsing number: strconv.ParseFloat: parsing \"" + "9".repeat(400) + "\": value out of range"),
                 err("(".repeat(300) + "1" + ")".repeat(300), "expression nesting too deep: more than 256 levels"),
-                err("-".repeat(1000) + "1", "expression nesting too deep: more than 256 consecutive signs"));
+                err("-".repeat(1000) + "1", "expression nesting too deep: more than 256 consecutive signs"),
+                // Prometheus's own deep-nesting case: a 20,000-operator chain is fine, the empty selector is not.
+                err("(" + "-{}-1".repeat(10000) + ")" + "[1m:]".repeat(1000),
+                        "1:3: parse error: vector selector must contain at least one non-empty matcher"),
+                err("a" + " ^ a".repeat(5000), "expression nesting too deep"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
