@@ -86,7 +86,18 @@ public final class SideBySide {
     }
 
     record Row(String workload, String target, double samplesPerSec, double cpuPerMillion, long rssBytes,
-               long rssDeltaBytes, long activeSeries, long errors, long requests, String firstError) {
+               long rssDeltaBytes, long activeSeries, long errors, long requests, String firstError,
+               double walBytesPerSample) {
+    }
+
+    /** Bytes of all files under {@code dir} (0 when it does not exist). */
+    static long dirSize(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -175,8 +186,13 @@ public final class SideBySide {
         }
         long active = load.activeSeries() + warm.activeSeries();
         double secs = r.nanos() / 1e9;
+        // WAL bytes on disk after the settle time over every sample sent (warm-up included): both
+        // servers log series records and samples; Prometheus 2.42 compresses with snappy, Gnomon
+        // with LZ4 over its XOR-coded records.
+        double walPerSample = (double) dirSize(t.dir.resolve("data").resolve("wal"))
+            / (load.totalSamples() + warm.totalSamples());
         Row row = new Row(load.name, t.name, load.totalSamples() / secs, (cpu1 - cpu0) / (load.totalSamples() / 1e6),
-            rss, rss - rssIdle, active, r.errors(), r.requests(), r.firstError());
+            rss, rss - rssIdle, active, r.errors(), r.requests(), r.firstError(), walPerSample);
         System.out.printf(Locale.ROOT, "  %-28s %-10s %,12.0f samples/s  %.2f CPU s/M  RSS %,d MB  errors %d%s%n",
             row.workload(), row.target(), row.samplesPerSec(), row.cpuPerMillion(), rss >> 20, r.errors(),
             r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
@@ -245,16 +261,16 @@ public final class SideBySide {
 
     static void printTable(List<Row> rows, String[] args) {
         StringBuilder sb = new StringBuilder();
-        sb.append("\n| workload | target | samples/s | vs Prometheus | CPU s / M samples | RSS | RSS / active series | errors |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("\n| workload | target | samples/s | vs Prometheus | CPU s / M samples | RSS | RSS / active series | WAL bytes / sample | errors |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             Row ref = rows.stream().filter(x -> x.workload().equals(r.workload()) && x.target().equals("Prometheus"))
                 .findFirst().orElse(r);
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2fx | %.2f | %,d MB | %,.0f B (%.2fx) | %d/%d |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.2fx | %.2f | %,d MB | %,.0f B (%.2fx) | %.2f | %d/%d |%n",
                 r.workload(), r.target(), r.samplesPerSec(), r.samplesPerSec() / ref.samplesPerSec(), r.cpuPerMillion(),
                 r.rssBytes() >> 20, (double) r.rssBytes() / r.activeSeries(),
                 (double) r.rssBytes() / r.activeSeries() / ((double) ref.rssBytes() / ref.activeSeries()),
-                r.errors(), r.requests()));
+                r.walBytesPerSample(), r.errors(), r.requests()));
         }
         sb.append("\nRSS / active series is total VmRSS ").append(settleMillis / 1000.0)
             .append(" s after the load, divided by the series held (load + warm-up).\n");
