@@ -74,19 +74,7 @@ final class StripeSeries {
                 return new Lookup(s, false);
             }
             s = new MemSeries(lastRef.incrementAndGet(), labels);
-            putByRef(s);
-            onCreate.accept(s);
-            if (slot == null) {
-                map.put(h, s);
-            } else if (slot instanceof MemSeries other) {
-                map.put(h, new MemSeries[] {other, s});
-            } else {
-                MemSeries[] arr = (MemSeries[]) slot;
-                MemSeries[] grown = java.util.Arrays.copyOf(arr, arr.length + 1);
-                grown[arr.length] = s;
-                map.put(h, grown);
-            }
-            count.incrementAndGet();
+            insert(map, h, slot, s, onCreate);
             return new Lookup(s, true);
         }
     }
@@ -111,21 +99,31 @@ final class StripeSeries {
             }
             s = new MemSeries(ref, labels);
             lastRef.accumulateAndGet(ref, Math::max);
-            putByRef(s);
-            onCreate.accept(s);
-            if (slot == null) {
-                map.put(h, s);
-            } else if (slot instanceof MemSeries other) {
-                map.put(h, new MemSeries[] {other, s});
-            } else {
-                MemSeries[] arr = (MemSeries[]) slot;
-                MemSeries[] grown = java.util.Arrays.copyOf(arr, arr.length + 1);
-                grown[arr.length] = s;
-                map.put(h, grown);
-            }
-            count.incrementAndGet();
+            insert(map, h, slot, s, onCreate);
             return s;
         }
+    }
+
+    /**
+     * Makes a new series findable: by ref, then (after {@code onCreate} indexed it) by labels
+     * under hash {@code h}, next to any series whose labels collide on the hash. Under the
+     * stripe lock.
+     */
+    private void insert(Long2ObjectHashMap<Object> map, long h, Object slot, MemSeries s,
+                        java.util.function.Consumer<MemSeries> onCreate) {
+        putByRef(s);
+        onCreate.accept(s);
+        if (slot == null) {
+            map.put(h, s);
+        } else if (slot instanceof MemSeries other) {
+            map.put(h, new MemSeries[] {other, s});
+        } else {
+            MemSeries[] arr = (MemSeries[]) slot;
+            MemSeries[] grown = java.util.Arrays.copyOf(arr, arr.length + 1);
+            grown[arr.length] = s;
+            map.put(h, grown);
+        }
+        count.incrementAndGet();
     }
 
     private void putByRef(MemSeries s) {
