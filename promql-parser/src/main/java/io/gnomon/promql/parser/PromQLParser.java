@@ -40,11 +40,19 @@ public final class PromQLParser {
 
     /** Parses and type-checks {@code query}. */
     public static Expr parse(String query) {
+        return parse(query, RegexSupport.APPROXIMATE);
+    }
+
+    /**
+     * Parses with the given regex semantics: an invalid regex in a matcher is a
+     * {@link ParseException}, and the non-empty-matcher rule uses {@code regex}'s answer.
+     */
+    public static Expr parse(String query, RegexSupport regex) {
         if (query == null) {
             throw new ParseException("", PosRange.of(0, 0), "no expression found in input");
         }
         try {
-            return doParse(query);
+            return doParse(query, regex);
         } catch (ParseException e) {
             throw e;
         } catch (StackOverflowError e) {
@@ -71,10 +79,10 @@ public final class PromQLParser {
         }
     }
 
-    private static Expr doParse(String query) {
+    private static Expr doParse(String query, RegexSupport regex) {
         Machinery m = MACHINERY.get();
         try {
-            return doParse(query, m);
+            return doParse(query, m, regex);
         } finally {
             // Drop the references to this query's input so an idle thread keeps nothing alive.
             m.parser.setTokenStream(null);
@@ -82,7 +90,7 @@ public final class PromQLParser {
         }
     }
 
-    private static Expr doParse(String query, Machinery m) {
+    private static Expr doParse(String query, Machinery m, RegexSupport regex) {
         PromQLLexer lexer = m.lexer;
         lexer.setInputStream(CharStreams.fromString(query));
         CommonTokenStream tokens = new CommonTokenStream(lexer);
@@ -126,7 +134,7 @@ public final class PromQLParser {
             throw lexError.exception;
         }
         Expr ast = builder.build(tree.expr());
-        return new TypeChecker(query).check(ast);
+        return new TypeChecker(query, regex).check(ast);
     }
 
     /** The first lexical error: index of the token at which it happened and its exception. */

@@ -30,9 +30,11 @@ import java.util.List;
  */
 final class TypeChecker {
     private final String query;
+    private final RegexSupport regex;
 
-    TypeChecker(String query) {
+    TypeChecker(String query, RegexSupport regex) {
         this.query = query;
+        this.regex = regex;
     }
 
     private ParseException error(PosRange p, String msg) {
@@ -93,6 +95,14 @@ final class TypeChecker {
 
     private void checkSelector(VectorSelector n) {
         List<LabelMatcher> ms = n.matchers();
+        for (LabelMatcher m : ms) {
+            if (m.type() == LabelMatcher.Type.RE || m.type() == LabelMatcher.Type.NRE) {
+                String err = regex.validate(m.value());
+                if (err != null) {
+                    throw error(n.pos(), err);
+                }
+            }
+        }
         if (!n.name().isEmpty()) {
             for (int i = 0; i < ms.size() - 1; i++) {
                 LabelMatcher m = ms.get(i);
@@ -107,11 +117,20 @@ final class TypeChecker {
             return;
         }
         for (LabelMatcher m : ms) {
-            if (!m.matchesEmpty()) {
+            if (!matchesEmpty(m)) {
                 return;
             }
         }
         throw error(n.pos(), "vector selector must contain at least one non-empty matcher");
+    }
+
+    private boolean matchesEmpty(LabelMatcher m) {
+        return switch (m.type()) {
+            case EQ -> m.value().isEmpty();
+            case NEQ -> !m.value().isEmpty();
+            case RE -> regex.matchesEmpty(m.value());
+            case NRE -> !regex.matchesEmpty(m.value());
+        };
     }
 
     private PosRange opRange(BinaryExpr n) {
