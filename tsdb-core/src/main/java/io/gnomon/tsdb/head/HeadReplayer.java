@@ -15,8 +15,12 @@ import org.agrona.collections.Long2LongHashMap;
  * before their samples (the log guarantees that order), samples appended through the same chunk
  * path as live appends, so the replayed head is the head that was running.
  *
+ * <p>Threads: the caller reads and decodes; samples are handed in batches to one worker per
+ * shard (series ref modulo the worker count), so each series' samples are applied, and its XOR
+ * state advanced, by one thread in log order while different series replay on all cores.
+ *
  * <p>Memory: replay holds only the head it builds, a ref-remapping table for series that were
- * logged twice (normally empty) and one record at a time.
+ * logged twice (normally empty), one record at a time and a few bounded batches per worker.
  */
 public final class HeadReplayer {
 
@@ -38,8 +42,21 @@ public final class HeadReplayer {
     private long mint = Long.MAX_VALUE;
     private long maxt = Long.MIN_VALUE;
 
+    private final int workers;
+
+    /** A replayer that applies samples on one thread per available core (at most 8). */
     public HeadReplayer(Head head) {
+        this(head, Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /**
+     * A replayer with {@code workers} sample-applying threads; 1 applies on the calling thread.
+     * The calling thread always reads and decodes the log, creates series (so they exist before
+     * any of their samples is applied) and applies exemplars and metadata in log order.
+     */
+    public HeadReplayer(Head head, int workers) {
         this.head = head;
+        this.workers = Math.max(1, workers);
     }
 
     /**
@@ -52,6 +69,7 @@ public final class HeadReplayer {
         long records = 0;
         long chunkRange = head.options().chunkRange();
         RecordDecoder decoder = new RecordDecoder();
+        Shards shards = new Shards(head, chunkRange, workers);
         int lastLoggedSegment = -1;
         RecordVisitor visitor = new RecordVisitor() {
             @Override
@@ -71,8 +89,7 @@ public final class HeadReplayer {
                     unknownRefs++;
                     return;
                 }
-                s.walLastBits = Double.doubleToRawLongBits(v);
-                apply(s, t, v);
+                shards.add(s, t, Double.doubleToRawLongBits(v), false);
             }
 
             @Override
@@ -82,27 +99,7 @@ public final class HeadReplayer {
                     unknownRefs++;
                     return;
                 }
-                long bits = s.walLastBits ^ xorBits;
-                s.walLastBits = bits;
-                apply(s, t, Double.longBitsToDouble(bits));
-            }
-
-            private void apply(MemSeries s, long t, double v) {
-                int code;
-                synchronized (s) {
-                    code = s.append(t, v, chunkRange);
-                }
-                if (code < 0) {
-                    samples++;
-                    if (t < mint) {
-                        mint = t;
-                    }
-                    if (t > maxt) {
-                        maxt = t;
-                    }
-                } else if (code > 0) {
-                    outOfOrder++;
-                }
+                shards.add(s, t, xorBits, true);
             }
 
             @Override
@@ -136,10 +133,16 @@ public final class HeadReplayer {
             if (reader.segment() != lastLoggedSegment) {
                 lastLoggedSegment = reader.segment();
                 double secs = (System.nanoTime() - start) / 1e9;
+                long queued = shards.queued();
                 LOG.info("WAL replay: segment " + lastLoggedSegment + (reader.inCheckpoint() ? " (checkpoint)" : "")
-                    + ", " + samples + " samples so far" + (secs > 0.5 ? String.format(", %.0f samples/s", samples / secs) : ""));
+                    + ", " + queued + " samples so far" + (secs > 0.5 ? String.format(", %.0f samples/s", queued / secs) : ""));
             }
         }
+        Shards.Totals totals = shards.finish();
+        samples = totals.samples;
+        outOfOrder = totals.outOfOrder;
+        mint = totals.mint;
+        maxt = totals.maxt;
         WalCorruptionException err = reader.error();
         if (err != null) {
             LOG.warning("WAL replay stopped at a corrupt record: " + err.getMessage());

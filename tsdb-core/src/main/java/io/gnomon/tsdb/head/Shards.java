@@ -1,0 +1,192 @@
+package io.gnomon.tsdb.head;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The sample-applying side of {@link HeadReplayer}: batches of (series, timestamp, value bits or
+ * XOR) go to the worker that owns the series (ref modulo the number of workers), which advances
+ * the series' XOR state and appends through the normal chunk path. With one worker the caller
+ * applies each batch itself. Queues are bounded, so a slow worker slows the reader instead of
+ * buffering the log in memory.
+ */
+final class Shards {
+
+    static final int BATCH = 4096;
+    private static final int QUEUE = 4;
+
+    /** What the workers applied. */
+    static final class Totals {
+        long samples;
+        long outOfOrder;
+        long mint = Long.MAX_VALUE;
+        long maxt = Long.MIN_VALUE;
+
+        void merge(Totals o) {
+            samples += o.samples;
+            outOfOrder += o.outOfOrder;
+            mint = Math.min(mint, o.mint);
+            maxt = Math.max(maxt, o.maxt);
+        }
+    }
+
+    private static final class Batch {
+        final MemSeries[] series = new MemSeries[BATCH];
+        final long[] t = new long[BATCH];
+        final long[] bits = new long[BATCH];
+        final boolean[] xor = new boolean[BATCH];
+        int n;
+    }
+
+    private static final Batch END = new Batch();
+
+    private final long chunkRange;
+    private final int n;
+    private final Batch[] filling;
+    private final BlockingQueue<Batch>[] queues;
+    private final BlockingQueue<Batch> free;
+    private final Thread[] threads;
+    private final Totals[] totals;
+    private final Throwable[] failures;
+    private long queued;
+
+    @SuppressWarnings("unchecked")
+    Shards(Head head, long chunkRange, int workers) {
+        this.chunkRange = chunkRange;
+        this.n = workers;
+        this.filling = new Batch[workers];
+        this.queues = new BlockingQueue[workers];
+        this.free = new ArrayBlockingQueue<>(workers * (QUEUE + 2));
+        this.threads = new Thread[workers];
+        this.totals = new Totals[workers];
+        this.failures = new Throwable[workers];
+        for (int i = 0; i < workers; i++) {
+            filling[i] = new Batch();
+            totals[i] = new Totals();
+        }
+        if (workers > 1) {
+            for (int i = 0; i < workers; i++) {
+                int w = i;
+                queues[i] = new ArrayBlockingQueue<>(QUEUE);
+                threads[i] = new Thread(() -> work(w), "gnomon-wal-replay-" + i);
+                threads[i].setDaemon(true);
+                threads[i].start();
+            }
+        }
+    }
+
+    /** Queues one sample; {@code bits} is the value's bits, or its XOR when {@code xor}. */
+    void add(MemSeries s, long t, long bits, boolean xor) {
+        int w = n == 1 ? 0 : (int) (s.ref() % n);
+        Batch b = filling[w];
+        int i = b.n;
+        b.series[i] = s;
+        b.t[i] = t;
+        b.bits[i] = bits;
+        b.xor[i] = xor;
+        b.n = i + 1;
+        queued++;
+        if (b.n == BATCH) {
+            hand(w, b);
+        }
+    }
+
+    /** Samples queued so far (applied or about to be). */
+    long queued() {
+        return queued;
+    }
+
+    private void hand(int w, Batch b) {
+        if (n == 1) {
+            apply(b, totals[0]);
+            b.n = 0;
+            return;
+        }
+        try {
+            queues[w].put(b);
+            Batch next = free.poll();
+            filling[w] = next != null ? next : new Batch();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during WAL replay", e);
+        }
+    }
+
+    /** Flushes the partial batches, waits for the workers, and sums what they applied. */
+    Totals finish() {
+        for (int w = 0; w < n; w++) {
+            if (filling[w].n > 0) {
+                hand(w, filling[w]);
+            }
+        }
+        Totals sum = new Totals();
+        if (n > 1) {
+            for (int w = 0; w < n; w++) {
+                try {
+                    queues[w].put(END);
+                    threads[w].join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted during WAL replay", e);
+                }
+                if (failures[w] != null) {
+                    throw new IllegalStateException("WAL replay worker failed", failures[w]);
+                }
+            }
+        }
+        for (Totals t : totals) {
+            sum.merge(t);
+        }
+        return sum;
+    }
+
+    private void work(int w) {
+        try {
+            while (true) {
+                Batch b = queues[w].take();
+                if (b == END) {
+                    return;
+                }
+                apply(b, totals[w]);
+                b.n = 0;
+                java.util.Arrays.fill(b.series, null);
+                free.offer(b);
+            }
+        } catch (Throwable t) {
+            failures[w] = t;
+            // Keep draining so the reader never blocks on a dead worker.
+            try {
+                while (queues[w].take() != END) {
+                    // discard
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Applies a batch in order: the owner thread is the only one touching these series. */
+    private void apply(Batch b, Totals tot) {
+        for (int i = 0; i < b.n; i++) {
+            MemSeries s = b.series[i];
+            long bits = b.xor[i] ? s.walLastBits ^ b.bits[i] : b.bits[i];
+            s.walLastBits = bits;
+            long t = b.t[i];
+            int code;
+            synchronized (s) {
+                code = s.append(t, Double.longBitsToDouble(bits), chunkRange);
+            }
+            if (code < 0) {
+                tot.samples++;
+                if (t < tot.mint) {
+                    tot.mint = t;
+                }
+                if (t > tot.maxt) {
+                    tot.maxt = t;
+                }
+            } else if (code > 0) {
+                tot.outOfOrder++;
+            }
+        }
+    }
+}
