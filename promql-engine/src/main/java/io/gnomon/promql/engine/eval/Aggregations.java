@@ -61,7 +61,7 @@ final class Aggregations {
         }
         if (op == AggregateOp.QUANTILE) {
             for (int i = 0; i < g.n(); i++) {
-                if (param[i] < 0 || param[i] > 1) {
+                if (param[i] < 0 || param[i] > 1 || Double.isNaN(param[i])) {
                     ev.ctx.warn("quantile value should be between 0 and 1, got " + GoFormat.g(param[i]), a.param().pos());
                 }
             }
@@ -70,6 +70,12 @@ final class Aggregations {
         StepSeries[] outs = new StepSeries[ng];
         for (int k = 0; k < ng; k++) {
             outs[k] = new StepSeries(groupLabels.get(k), g.n(), false);
+        }
+        // Delayed name removal: a group whose input had its name marked for removal keeps the mark.
+        for (int j = 0; j < in.size(); j++) {
+            if (in.get(j).dropName) {
+                outs[gi[j]].dropName = true;
+            }
         }
         double[] sum = new double[ng];
         double[] comp = new double[ng];
@@ -255,10 +261,10 @@ final class Aggregations {
             if (Double.isNaN(kf)) {
                 throw QueryException.execution("Parameter value is NaN");
             }
-            if (kf > Integer.MAX_VALUE || kf < Integer.MIN_VALUE) {
+            if (kf >= 0x1p63 || kf < -0x1p63) {
                 throw QueryException.execution("Scalar value " + GoFormat.g(kf) + " overflows int64");
             }
-            int k = (int) kf;
+            int k = (int) Math.min(kf, Integer.MAX_VALUE);
             if (k < 1) {
                 continue;
             }

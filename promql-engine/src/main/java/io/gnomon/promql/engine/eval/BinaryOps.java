@@ -245,12 +245,9 @@ final class BinaryOps {
         Map<Labels, StepSeries> outByLabels = new HashMap<>();
         List<StepSeries> out = new ArrayList<>();
         Map<Long, Labels> metricCache = new HashMap<>();
+        // As Prometheus: the fill values are not swapped with the sides for group_right.
         Double fillL = m.fillLeft();
         Double fillR = m.fillRight();
-        if (swapped) {
-            fillL = m.fillRight();
-            fillR = m.fillLeft();
-        }
         for (int i = 0; i < g.n(); i++) {
             Arrays.fill(rightOf, -1);
             Arrays.fill(matched, false);

@@ -109,6 +109,8 @@ final class FunctionCalls {
                 return labelReplace(c, g);
             case "label_join":
                 return labelJoin(c, g);
+            case "info":
+                return InfoFunction.eval(ev, c, g);
             case "histogram_quantile":
                 return HistogramQuantile.eval(ev, c, g);
             case "clamp", "clamp_min", "clamp_max":

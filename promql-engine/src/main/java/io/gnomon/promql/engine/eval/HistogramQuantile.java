@@ -50,7 +50,7 @@ final class HistogramQuantile {
             members.get(o).add(j);
         }
         for (int i = 0; i < g.n(); i++) {
-            if (q[i] < 0 || q[i] > 1) {
+            if (q[i] < 0 || q[i] > 1 || Double.isNaN(q[i])) {
                 ev.ctx.warn("quantile value should be between 0 and 1, got " + GoFormat.g(q[i]), c.args().get(0).pos());
             }
         }

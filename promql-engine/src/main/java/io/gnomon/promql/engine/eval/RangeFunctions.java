@@ -59,7 +59,7 @@ final class RangeFunctions {
         if (name.equals("quantile_over_time")) {
             for (int i = 0; i < g.n(); i++) {
                 double q = scalars[0][i];
-                if (q < 0 || q > 1) {
+                if (q < 0 || q > 1 || Double.isNaN(q)) {
                     ev.ctx.warn("quantile value should be between 0 and 1, got " + GoFormat.g(q), c.args().get(0).pos());
                 }
             }
