@@ -466,6 +466,9 @@ public final class Evaluator {
      * sample's timestamp in seconds (for {@code timestamp()}).
      */
     List<StepSeries> selectVector(VectorSelector vs, Grid g, boolean timestamps) {
+        if (vs.smoothed() && !timestamps) {
+            return smoothVector(vs, g);
+        }
         long lookback = ctx.options.lookbackDelta().toMillis();
         long offset = offsetMs(vs.offset());
         Long at = atMs(vs.at());
@@ -531,6 +534,40 @@ public final class Evaluator {
         return out;
     }
 
+    /**
+     * A {@code smoothed} instant selector: per step the value linearly interpolated between the
+     * samples around the step time within one lookback delta either side (the sample at the time
+     * itself if there is one, the last earlier one if none comes after).
+     */
+    private List<StepSeries> smoothVector(VectorSelector vs, Grid g) {
+        long lb = ctx.options.lookbackDelta().toMillis();
+        RangeMatrix rm = selectMatrix(new MatrixSelector(vs, java.time.Duration.ZERO, null, vs.pos()), g, lb, lb);
+        List<StepSeries> out = new ArrayList<>();
+        for (RangeSeries s : rm.series()) {
+            StepSeries o = new StepSeries(s.labels, g.n(), false);
+            for (int i = 0; i < g.n(); i++) {
+                long data = rm.windowEnd(g.t(i));
+                int lo = lowerBound(s.t, s.n, data - lb + 1);
+                int hi = lowerBound(s.t, s.n, data + lb + 1);
+                if (hi <= lo) {
+                    continue;
+                }
+                int k = lowerBound(s.t, s.n, data);
+                if (k < hi && s.t[k] == data) {
+                    o.set(i, s.v[k]);
+                } else if (k > lo && k < hi) {
+                    o.set(i, s.v[k - 1] + (s.v[k] - s.v[k - 1]) * (double) (data - s.t[k - 1]) / (double) (s.t[k] - s.t[k - 1]));
+                } else if (k > lo) {
+                    o.set(i, s.v[k - 1]);
+                }
+            }
+            if (!o.isEmpty()) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
     private static void checkErr(Throwable t) {
         if (t != null) {
             throw QueryException.internal("storage error: " + t.getMessage(), t);
@@ -539,13 +576,19 @@ public final class Evaluator {
 
     /** Loads the samples of a matrix selector for all steps: {@code (first - range, last]}. */
     RangeMatrix selectMatrix(MatrixSelector ms, Grid g) {
+        return selectMatrix(ms, g, 0, 0);
+    }
+
+    /** As above, also loading {@code before} ms before and {@code after} ms after (anchored, smoothed). */
+    RangeMatrix selectMatrix(MatrixSelector ms, Grid g, long before, long after) {
         VectorSelector vs = ms.selector();
         long range = durationMs(ms.range(), ms.rangeExpr());
         long offset = offsetMs(vs.offset());
         Long at = atMs(vs.at());
         long first = (at != null ? at : g.start()) - offset;
         long last = (at != null ? at : g.end()) - offset;
-        long mint = first - range + 1;
+        long mint = first - range + 1 - before;
+        last += after;
         SeriesSet set = select(vs, mint, last);
         List<RangeSeries> out = new ArrayList<>();
         SampleIterator it = null;

@@ -35,7 +35,7 @@ final class RangeFunctions {
         }
         Expr marg = c.args().get(mi);
         if (FunctionCalls.unwrap(marg) instanceof MatrixSelector ms && (ms.selector().anchored() || ms.selector().smoothed())) {
-            throw QueryException.badData("anchored and smoothed range selectors are not implemented yet", null);
+            return ExtendedRange.eval(ev, c, ms, g);
         }
         double[][] scalars = new double[c.args().size()][];
         for (int i = 0; i < c.args().size(); i++) {
