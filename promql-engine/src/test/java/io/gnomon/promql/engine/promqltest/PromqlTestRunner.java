@@ -58,14 +58,14 @@ final class PromqlTestRunner {
     List<Outcome> run(PromqlTestScript script) {
         List<Outcome> out = new ArrayList<>();
         Head head = new Head(HeadOptions.defaults());
-        boolean histData = false;
+        java.util.Set<Labels> histSeries = new java.util.HashSet<>();
         for (PromqlTestScript.Command c : script.commands) {
             if (c instanceof PromqlTestScript.Clear) {
                 head = new Head(HeadOptions.defaults());
-                histData = false;
+                histSeries.clear();
             } else if (c instanceof PromqlTestScript.Load l) {
                 load(head, l);
-                histData |= l.histograms() || l.nhcb();
+                histSeries.addAll(l.histogramSeries());
             } else if (c instanceof PromqlTestScript.Eval e) {
                 String failure;
                 try {
@@ -73,10 +73,60 @@ final class PromqlTestRunner {
                 } catch (RuntimeException ex) {
                     failure = "runner error: " + ex;
                 }
-                out.add(new Outcome(script.name, e.line(), e.query(), failure, histData || e.histogramExpected()));
+                out.add(new Outcome(script.name, e.line(), e.query(), failure,
+                        e.histogramExpected() || touchesHistograms(e.query(), histSeries)));
             }
         }
         return out;
+    }
+
+    /** FORMAT.md's definition: a selector of the query matches a series holding native-histogram samples. */
+    static boolean touchesHistograms(String query, java.util.Set<Labels> histSeries) {
+        if (histSeries.isEmpty()) {
+            return false;
+        }
+        List<VectorSelector> sels = new ArrayList<>();
+        collectSelectors(PromQLParser.parse(query), sels);
+        for (VectorSelector vs : sels) {
+            for (Labels l : histSeries) {
+                boolean all = true;
+                for (io.gnomon.promql.ast.LabelMatcher m : vs.matchers()) {
+                    io.gnomon.tsdb.labels.Matcher tm = io.gnomon.tsdb.labels.Matcher.create(
+                            io.gnomon.tsdb.labels.MatchType.valueOf(m.type().name()), m.name(), m.value());
+                    if (!tm.matches(l.get(m.name()))) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void collectSelectors(Expr e, List<VectorSelector> out) {
+        if (e instanceof VectorSelector vs) {
+            out.add(vs);
+        } else if (e instanceof MatrixSelector ms) {
+            out.add(ms.selector());
+        } else if (e instanceof SubqueryExpr sq) {
+            collectSelectors(sq.expr(), out);
+        } else if (e instanceof ParenExpr p) {
+            collectSelectors(p.expr(), out);
+        } else if (e instanceof UnaryExpr u) {
+            collectSelectors(u.expr(), out);
+        } else if (e instanceof BinaryExpr b) {
+            collectSelectors(b.lhs(), out);
+            collectSelectors(b.rhs(), out);
+        } else if (e instanceof AggregateExpr a) {
+            collectSelectors(a.expr(), out);
+        } else if (e instanceof Call c) {
+            for (Expr x : c.args()) {
+                collectSelectors(x, out);
+            }
+        }
     }
 
     private static void load(Head head, PromqlTestScript.Load l) {

@@ -25,7 +25,8 @@ final class PromqlTestScript {
     }
 
     /** Samples of one load block; {@code nhcb} for {@code load_with_nhcb}; {@code histograms} when any {@code {{}}} appeared. */
-    record Load(int line, Map<Labels, List<double[]>> series, boolean histograms, boolean nhcb) implements Command {
+    record Load(int line, Map<Labels, List<double[]>> series, boolean histograms, boolean nhcb,
+            java.util.Set<Labels> histogramSeries) implements Command {
     }
 
     record Clear(int line) implements Command {
@@ -102,6 +103,7 @@ final class PromqlTestScript {
         long interval = duration(head[1]);
         Map<Labels, List<double[]>> series = new LinkedHashMap<>();
         boolean hist = false;
+        java.util.Set<Labels> histSeries = new java.util.HashSet<>();
         int j = i + 1;
         for (; j < lines.length && !lines[j].isEmpty(); j++) {
             String[] sv = splitSeries(lines[j]);
@@ -110,7 +112,19 @@ final class PromqlTestScript {
             }
             Labels labels = labels(sv[0]);
             List<Double> vals = new ArrayList<>();
-            hist |= values(sv[1], vals);
+            if (values(sv[1], vals)) {
+                hist = true;
+                histSeries.add(labels);
+            }
+            if (nhcb) {
+                String n = labels.metricName();
+                for (String suffix : new String[] {"_bucket", "_sum", "_count"}) {
+                    if (n.endsWith(suffix)) {
+                        histSeries.add(labels.toBuilder().del("le")
+                                .set(Labels.METRIC_NAME, n.substring(0, n.length() - suffix.length())).build());
+                    }
+                }
+            }
             List<double[]> samples = new ArrayList<>();
             for (int k = 0; k < vals.size(); k++) {
                 if (vals.get(k) != null) {
@@ -119,7 +133,7 @@ final class PromqlTestScript {
             }
             series.put(labels, samples);
         }
-        s.commands.add(new Load(i + 1, series, hist, nhcb));
+        s.commands.add(new Load(i + 1, series, hist, nhcb, histSeries));
         return j;
     }
 
