@@ -56,6 +56,9 @@ final class Aggregations {
             gi[j] = o;
         }
         int ng = groups.size();
+        if (op == AggregateOp.LIMIT_RATIO) {
+            return limitRatio(a, in, param, g);
+        }
         if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK || op == AggregateOp.LIMITK) {
             return kSelect(a, in, gi, ng, param, g);
         }
@@ -319,6 +322,57 @@ final class Aggregations {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code limit_ratio(r, v)}: keeps a series when its label hash, scaled to [0, 1), is below
+     * {@code r} (or, for negative {@code r}, at least {@code 1 + r}), so that {@code r} and
+     * {@code -(1 - r)} select complementary sets. Gnomon's label hash differs from Prometheus's
+     * xxhash, so which series are kept differs; the proportions and complements hold.
+     */
+    private List<StepSeries> limitRatio(AggregateExpr a, List<StepSeries> in, double[] param, Grid g) {
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        for (double r : param) {
+            if (Double.isNaN(r)) {
+                throw QueryException.execution("Ratio value is NaN");
+            }
+            max = Math.max(max, r);
+            min = Math.min(min, r);
+        }
+        List<StepSeries> out = new ArrayList<>();
+        if (max == 0 && min == 0) {
+            return out;
+        }
+        if (max > 1) {
+            ev.ctx.warn("ratio value should be between -1 and 1, got " + GoFormat.g(max) + ", capping to 1", a.param().pos());
+        }
+        if (min < -1) {
+            ev.ctx.warn("ratio value should be between -1 and 1, got " + GoFormat.g(min) + ", capping to -1", a.param().pos());
+        }
+        for (StepSeries s : in) {
+            double offset = unsignedToDouble(s.labels.hash()) / 0x1p64;
+            StepSeries o = null;
+            for (int i = 0; i < g.n(); i++) {
+                if (!s.has(i)) {
+                    continue;
+                }
+                double r = Math.max(-1, Math.min(1, param[i]));
+                if ((r >= 0 && offset < r) || (r < 0 && offset >= 1.0 + r)) {
+                    if (o == null) {
+                        o = new StepSeries(s.labels, g.n(), s.dropName);
+                        out.add(o);
+                    }
+                    o.set(i, s.v[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double unsignedToDouble(long h) {
+        double d = (double) (h >>> 1) * 2.0;
+        return d + (h & 1);
     }
 
     private List<StepSeries> countValues(AggregateExpr a, List<StepSeries> in, String label, Grid g) {

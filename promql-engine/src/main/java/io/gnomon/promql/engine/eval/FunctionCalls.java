@@ -111,7 +111,7 @@ final class FunctionCalls {
                 return labelJoin(c, g);
             case "info":
                 return InfoFunction.eval(ev, c, g);
-            case "histogram_quantile":
+            case "histogram_quantile", "histogram_fraction", "histogram_quantiles":
                 return HistogramQuantile.eval(ev, c, g);
             case "clamp", "clamp_min", "clamp_max":
                 return clamp(c, g);

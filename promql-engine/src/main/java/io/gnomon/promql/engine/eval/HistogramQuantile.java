@@ -1,6 +1,7 @@
 package io.gnomon.promql.engine.eval;
 
 import io.gnomon.promql.ast.Call;
+import io.gnomon.promql.engine.QueryException;
 import io.gnomon.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,32 @@ final class HistogramQuantile {
     }
 
     static List<StepSeries> eval(Evaluator ev, Call c, Grid g) {
-        double[] q = (double[]) ev.eval(c.args().get(0), g);
-        List<StepSeries> in = Evaluator.asVector(ev.eval(c.args().get(1), g));
+        String fn = c.function().name();
+        int vi = switch (fn) {
+            case "histogram_quantile" -> 1;
+            case "histogram_fraction" -> 2;
+            default -> 0; // histogram_quantiles
+        };
+        List<double[]> params = new ArrayList<>();
+        String qLabel = null;
+        List<String> qNames = new ArrayList<>();
+        if (fn.equals("histogram_quantiles")) {
+            qLabel = (String) ev.eval(c.args().get(1), g);
+            for (int a = 2; a < c.args().size(); a++) {
+                double[] q = (double[]) ev.eval(c.args().get(a), g);
+                params.add(q);
+                warnQuantile(ev, q, c.args().get(a));
+            }
+        } else {
+            for (int a = 0; a < vi; a++) {
+                params.add((double[]) ev.eval(c.args().get(a), g));
+            }
+            if (fn.equals("histogram_quantile")) {
+                warnQuantile(ev, params.get(0), c.args().get(0));
+            }
+        }
+        io.gnomon.promql.ast.Expr vArg = c.args().get(vi);
+        List<StepSeries> in = Evaluator.asVector(ev.eval(vArg, g));
         Map<Labels, Integer> groups = new HashMap<>();
         List<Labels> groupLabels = new ArrayList<>();
         List<List<Integer>> members = new ArrayList<>();
@@ -35,7 +60,7 @@ final class HistogramQuantile {
             } catch (NumberFormatException e) {
                 String metric = l.metricName();
                 ev.ctx.warn("bucket label \"le\" is missing or has a malformed value of \"" + le + "\""
-                        + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), c.args().get(1).pos());
+                        + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), vArg.pos());
                 continue;
             }
             upper[j] = ub;
@@ -49,24 +74,36 @@ final class HistogramQuantile {
             }
             members.get(o).add(j);
         }
-        for (int i = 0; i < g.n(); i++) {
-            if (q[i] < 0 || q[i] > 1 || Double.isNaN(q[i])) {
-                ev.ctx.warn("quantile value should be between 0 and 1, got " + GoFormat.g(q[i]), c.args().get(0).pos());
-            }
-        }
         List<StepSeries> out = new ArrayList<>();
+        int nOut = fn.equals("histogram_quantiles") ? params.size() : 1;
+        Map<Labels, StepSeries> outByLabels = new HashMap<>();
         double[] ub = new double[16];
         double[] cnt = new double[16];
         for (int k = 0; k < members.size(); k++) {
             List<Integer> mem = members.get(k);
-            StepSeries o = new StepSeries(groupLabels.get(k), g.n(), true);
+            StepSeries[] os = new StepSeries[nOut];
+            for (int x = 0; x < nOut; x++) {
+                Labels l = groupLabels.get(k);
+                if (qLabel != null) {
+                    l = l.toBuilder().set(qLabel, openMetricsFloat(params.get(x)[0])).build();
+                }
+                StepSeries o = outByLabels.get(l);
+                if (o == null) {
+                    o = new StepSeries(l, g.n(), true);
+                    outByLabels.put(l, o);
+                    out.add(o);
+                }
+                os[x] = o;
+            }
             if (ub.length < mem.size()) {
                 ub = new double[mem.size()];
                 cnt = new double[mem.size()];
             }
+            Integer[] idx = new Integer[mem.size()];
+            double[] ub2 = new double[mem.size()];
+            double[] cnt2 = new double[mem.size()];
             for (int i = 0; i < g.n(); i++) {
                 int n = 0;
-                Integer[] idx = new Integer[mem.size()];
                 for (int j : mem) {
                     if (in.get(j).has(i)) {
                         idx[n++] = j;
@@ -76,24 +113,128 @@ final class HistogramQuantile {
                     continue;
                 }
                 Arrays.sort(idx, 0, n, (a, b) -> Double.compare(upper[a], upper[b]));
-                for (int m = 0; m < n; m++) {
-                    ub[m] = upper[idx[m]];
-                    cnt[m] = in.get(idx[m]).v[i];
+                for (int x = 0; x < nOut; x++) {
+                    for (int m = 0; m < n; m++) {
+                        ub[m] = upper[idx[m]];
+                        cnt[m] = in.get(idx[m]).v[i];
+                    }
+                    double v;
+                    if (fn.equals("histogram_fraction")) {
+                        v = fraction(params.get(0)[i], params.get(1)[i], ub, cnt, n);
+                    } else {
+                        double[] res = quantile(params.get(x)[i], ub, cnt, n);
+                        if (res[1] != 0) {
+                            String metric = in.get(mem.get(0)).labels.metricName();
+                            ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
+                                    + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
+                                    + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), vArg.pos());
+                        }
+                        v = res[0];
+                    }
+                    if (os[x].has(i)) {
+                        throw QueryException.execution("vector cannot contain metrics with the same labelset");
+                    }
+                    os[x].set(i, v);
                 }
-                double[] res = quantile(q[i], ub, cnt, n);
-                if (res[1] != 0) {
-                    String metric = in.get(mem.get(0)).labels.metricName();
-                    ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
-                            + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
-                            + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), c.args().get(1).pos());
-                }
-                o.set(i, res[0]);
-            }
-            if (!o.isEmpty()) {
-                out.add(o);
             }
         }
+        out.removeIf(StepSeries::isEmpty);
         return out;
+    }
+
+    private static void warnQuantile(Evaluator ev, double[] q, io.gnomon.promql.ast.Expr arg) {
+        for (double x : q) {
+            if (x < 0 || x > 1 || Double.isNaN(x)) {
+                ev.ctx.warn("quantile value should be between 0 and 1, got " + GoFormat.g(x), arg.pos());
+            }
+        }
+    }
+
+    /** Prometheus's {@code labels.FormatOpenMetricsFloat}. */
+    static String openMetricsFloat(double f) {
+        if (f == 1) {
+            return "1.0";
+        }
+        if (f == 0) {
+            return "0.0";
+        }
+        if (f == -1) {
+            return "-1.0";
+        }
+        String s = GoFormat.g(f);
+        if (s.contains("e") || s.contains(".") || s.contains("Inf") || s.contains("NaN")) {
+            return s;
+        }
+        return s + ".0";
+    }
+
+    /** Prometheus's {@code BucketFraction}: the estimated share of observations in {@code [lower, upper]}. */
+    static double fraction(double lower, double upper, double[] ub, double[] cnt, int n) {
+        if (ub[n - 1] != Double.POSITIVE_INFINITY) {
+            return Double.NaN;
+        }
+        int m = 0;
+        for (int k = 1; k < n; k++) {
+            if (ub[k] == ub[m]) {
+                cnt[m] += cnt[k];
+            } else {
+                m++;
+                ub[m] = ub[k];
+                cnt[m] = cnt[k];
+            }
+        }
+        n = m + 1;
+        double count = cnt[n - 1];
+        if (count == 0 || Double.isNaN(lower) || Double.isNaN(upper)) {
+            return Double.NaN;
+        }
+        if (lower >= upper) {
+            return 0;
+        }
+        double rank = 0;
+        double lowerRank = 0;
+        double upperRank = 0;
+        boolean lowerSet = false;
+        boolean upperSet = false;
+        double lowerBound = ub[0] <= 0 ? Double.NEGATIVE_INFINITY : 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                lowerBound = ub[i - 1];
+            }
+            double upperBound = ub[i];
+            if (!lowerSet && lowerBound >= lower) {
+                lowerRank = rank;
+                lowerSet = true;
+            }
+            if (!upperSet && lowerBound >= upper) {
+                upperRank = rank;
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            if (!lowerSet && lowerBound < lower && upperBound > lower) {
+                lowerRank = lowerBound == Double.NEGATIVE_INFINITY ? cnt[i]
+                        : rank + (cnt[i] - rank) * (lower - lowerBound) / (upperBound - lowerBound);
+                lowerSet = true;
+            }
+            if (!upperSet && lowerBound < upper && upperBound > upper) {
+                upperRank = lowerBound == Double.NEGATIVE_INFINITY ? cnt[i]
+                        : rank + (cnt[i] - rank) * (upper - lowerBound) / (upperBound - lowerBound);
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            rank = cnt[i];
+        }
+        if (!lowerSet || lowerRank > count) {
+            lowerRank = count;
+        }
+        if (!upperSet || upperRank > count) {
+            upperRank = count;
+        }
+        return (upperRank - lowerRank) / count;
     }
 
     private static double parseLe(String le) {

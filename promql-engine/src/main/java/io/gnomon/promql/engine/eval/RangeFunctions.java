@@ -238,6 +238,11 @@ final class RangeFunctions {
                 return Aggregations.quantile(sc[0][i], Arrays.copyOfRange(v, lo, hi), n);
             case "mad_over_time": {
                 double[] w = Arrays.copyOfRange(v, lo, hi);
+                for (double x : w) {
+                    if (Double.isNaN(x)) {
+                        return Double.NaN;
+                    }
+                }
                 double med = Aggregations.quantile(0.5, w, n);
                 for (int k = 0; k < n; k++) {
                     w[k] = Math.abs(w[k] - med);
