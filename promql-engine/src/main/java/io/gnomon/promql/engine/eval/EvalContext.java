@@ -54,7 +54,7 @@ final class EvalContext {
 
     /** Cheap enough to call per series: looks at the clock every 64th call. */
     void check(String where) {
-        if ((++checks & 63) != 0) {
+        if ((checks++ & 63) != 0) {
             return;
         }
         checkNow(where);
