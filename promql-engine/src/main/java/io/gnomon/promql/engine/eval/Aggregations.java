@@ -272,34 +272,7 @@ final class Aggregations {
                 continue;
             }
             for (List<Integer> mem : members) {
-                List<Integer> present = new ArrayList<>();
-                for (int j : mem) {
-                    if (in.get(j).has(i)) {
-                        present.add(j);
-                    }
-                }
-                if (present.isEmpty()) {
-                    continue;
-                }
-                final int step = i;
-                List<Integer> chosen;
-                if (op == AggregateOp.LIMITK) {
-                    chosen = present.subList(0, Math.min(k, present.size()));
-                } else {
-                    boolean top = op == AggregateOp.TOPK;
-                    // stable order: larger first for topk, NaN always last
-                    present.sort((x, y) -> {
-                        double vx = in.get(x).v[step];
-                        double vy = in.get(y).v[step];
-                        boolean nx = Double.isNaN(vx);
-                        boolean ny = Double.isNaN(vy);
-                        if (nx || ny) {
-                            return Boolean.compare(nx, ny);
-                        }
-                        return top ? Double.compare(vy, vx) : Double.compare(vx, vy);
-                    });
-                    chosen = present.subList(0, Math.min(k, present.size()));
-                }
+                int[] chosen = select(op, in, mem, i, k);
                 for (int j : chosen) {
                     if (outs[j] == null) {
                         StepSeries s = in.get(j);
@@ -373,6 +346,120 @@ final class Aggregations {
     private static double unsignedToDouble(long h) {
         double d = (double) (h >>> 1) * 2.0;
         return d + (h & 1);
+    }
+
+    /**
+     * The members of one group chosen at step {@code i}: the first {@code k} present for limitk;
+     * for topk/bottomk the {@code k} best by a bounded binary heap of member indices (no boxing),
+     * returned best first (NaN counts as worst), ties in input order.
+     */
+    private static int[] select(AggregateOp op, List<StepSeries> in, List<Integer> mem, int i, int k) {
+        int cap = Math.min(k, mem.size());
+        int[] heap = new int[cap];
+        int n = 0;
+        if (op == AggregateOp.LIMITK) {
+            for (int m = 0; m < mem.size() && n < cap; m++) {
+                int j = mem.get(m);
+                if (in.get(j).has(i)) {
+                    heap[n++] = j;
+                }
+            }
+            return n == cap ? heap : java.util.Arrays.copyOf(heap, n);
+        }
+        boolean top = op == AggregateOp.TOPK;
+        int seq = 0;
+        int[] arrival = new int[cap];
+        for (int m = 0; m < mem.size(); m++) {
+            int j = mem.get(m);
+            StepSeries s = in.get(j);
+            if (!s.has(i)) {
+                continue;
+            }
+            if (n < cap) {
+                heap[n] = j;
+                arrival[n] = seq++;
+                siftUp(heap, arrival, n, in, i, top);
+                n++;
+            } else if (cap > 0 && better(s.v[i], in.get(heap[0]).v[i], top)) {
+                heap[0] = j;
+                arrival[0] = seq++;
+                siftDown(heap, arrival, n, in, i, top);
+            }
+        }
+        // heap root is the worst; pop into best-first order
+        int[] out = new int[n];
+        for (int r = n - 1; r >= 0; r--) {
+            out[r] = heap[0];
+            heap[0] = heap[r];
+            arrival[0] = arrival[r];
+            siftDown(heap, arrival, r, in, i, top);
+        }
+        return out;
+    }
+
+    /** Whether {@code a} ranks above {@code b}; NaN ranks below everything. */
+    private static boolean better(double a, double b, boolean top) {
+        if (Double.isNaN(a)) {
+            return false;
+        }
+        if (Double.isNaN(b)) {
+            return true;
+        }
+        return top ? a > b : a < b;
+    }
+
+    /** Heap order: the root is the worst element; among equals, the later arrival is worse. */
+    private static boolean worse(int[] heap, int[] arrival, int x, int y, List<StepSeries> in, int i, boolean top) {
+        double a = in.get(heap[x]).v[i];
+        double b = in.get(heap[y]).v[i];
+        if (better(b, a, top)) {
+            return true;
+        }
+        if (better(a, b, top)) {
+            return false;
+        }
+        return arrival[x] > arrival[y];
+    }
+
+    private static void swap(int[] heap, int[] arrival, int x, int y) {
+        int t = heap[x];
+        heap[x] = heap[y];
+        heap[y] = t;
+        t = arrival[x];
+        arrival[x] = arrival[y];
+        arrival[y] = t;
+    }
+
+    private static void siftUp(int[] heap, int[] arrival, int c, List<StepSeries> in, int i, boolean top) {
+        while (c > 0) {
+            int p = (c - 1) >>> 1;
+            if (worse(heap, arrival, c, p, in, i, top)) {
+                swap(heap, arrival, c, p);
+                c = p;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static void siftDown(int[] heap, int[] arrival, int n, List<StepSeries> in, int i, boolean top) {
+        int p = 0;
+        while (true) {
+            int l = 2 * p + 1;
+            if (l >= n) {
+                return;
+            }
+            int w = l;
+            if (l + 1 < n && worse(heap, arrival, l + 1, l, in, i, top)) {
+                w = l + 1;
+            }
+            if (worse(heap, arrival, w, p, in, i, top)) {
+                swap(heap, arrival, w, p);
+                p = w;
+            } else {
+                return;
+            }
+        }
     }
 
     private List<StepSeries> countValues(AggregateExpr a, List<StepSeries> in, String label, Grid g) {
