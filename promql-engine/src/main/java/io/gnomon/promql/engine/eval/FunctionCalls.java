@@ -111,6 +111,12 @@ final class FunctionCalls {
                 return labelJoin(c, g);
             case "info":
                 return InfoFunction.eval(ev, c, g);
+            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar": {
+                // These read native-histogram samples only and ignore floats; until native
+                // histograms land (their own issue) no sample can produce output.
+                ev.eval(args.get(0), g);
+                return new ArrayList<StepSeries>();
+            }
             case "histogram_quantile", "histogram_fraction", "histogram_quantiles":
                 return HistogramQuantile.eval(ev, c, g);
             case "clamp", "clamp_min", "clamp_max":
