@@ -109,7 +109,7 @@ public final class Evaluator {
             List<Matrix.Series> out = new ArrayList<>();
             long end = rm.windowEnd(g.start());
             long startT = end - rm.rangeMs();
-            for (RangeSeries s : rm.series()) {
+            for (RangeSeries s : rm.materialize()) {
                 int lo = lowerBound(s.t, s.n, startT + 1);
                 int hi = lowerBound(s.t, s.n, end + 1);
                 if (hi > lo) {
@@ -543,7 +543,7 @@ public final class Evaluator {
         long lb = ctx.options.lookbackDelta().toMillis();
         RangeMatrix rm = selectMatrix(new MatrixSelector(vs, java.time.Duration.ZERO, null, vs.pos()), g, lb, lb);
         List<StepSeries> out = new ArrayList<>();
-        for (RangeSeries s : rm.series()) {
+        for (RangeSeries s : rm.materialize()) {
             StepSeries o = new StepSeries(s.labels, g.n(), false);
             for (int i = 0; i < g.n(); i++) {
                 long data = rm.windowEnd(g.t(i));
@@ -588,37 +588,40 @@ public final class Evaluator {
         long first = (at != null ? at : g.start()) - offset;
         long last = (at != null ? at : g.end()) - offset;
         long mint = first - range + 1 - before;
-        last += after;
-        SeriesSet set = select(vs, mint, last);
-        List<RangeSeries> out = new ArrayList<>();
-        SampleIterator it = null;
-        while (set.next()) {
-            ctx.check("series selection");
-            Series s = set.at();
-            it = s.iterator(it);
-            RangeSeries r = new RangeSeries(s.labels(), 16);
-            ValueType vt = it.seek(mint);
-            while (vt != ValueType.NONE) {
-                long t = it.atT();
-                if (t > last) {
-                    break;
-                }
-                if (vt == ValueType.FLOAT) {
-                    double v = it.atV();
-                    if (!StaleNaN.is(v)) {
-                        r.add(t, v);
+        long maxt = last + after;
+        java.util.function.Consumer<java.util.function.Consumer<RangeSeries>> source = consumer -> {
+            SeriesSet set = select(vs, mint, maxt);
+            SampleIterator it = null;
+            RangeSeries r = new RangeSeries(Labels.EMPTY, 64);
+            while (set.next()) {
+                ctx.check("series selection");
+                Series s = set.at();
+                it = s.iterator(it);
+                r.reset(s.labels());
+                ValueType vt = it.seek(mint);
+                while (vt != ValueType.NONE) {
+                    long t = it.atT();
+                    if (t > maxt) {
+                        break;
                     }
+                    if (vt == ValueType.FLOAT) {
+                        double v = it.atV();
+                        if (!StaleNaN.is(v)) {
+                            r.add(t, v);
+                        }
+                    }
+                    vt = it.next();
                 }
-                vt = it.next();
+                checkErr(it.err());
+                if (r.n > 0) {
+                    ctx.addSamples(r.n);
+                    consumer.accept(r);
+                    ctx.releaseSamples(r.n);
+                }
             }
-            checkErr(it.err());
-            if (r.n > 0) {
-                ctx.addSamples(r.n);
-                out.add(r);
-            }
-        }
-        checkErr(set.err());
-        return new RangeMatrix(out, range, offset, at, ms);
+            checkErr(set.err());
+        };
+        return new RangeMatrix(null, range, offset, at, ms, source);
     }
 
     /** Evaluates the inner expression on the subquery's own grid, aligned to multiples of its step. */
@@ -656,6 +659,6 @@ public final class Evaluator {
                 }
             }
         }
-        return new RangeMatrix(out, range, offset, at, sq);
+        return new RangeMatrix(out, range, offset, at, sq, null);
     }
 }

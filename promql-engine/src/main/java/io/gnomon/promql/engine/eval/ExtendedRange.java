@@ -34,7 +34,7 @@ final class ExtendedRange {
         RangeMatrix rm = ev.selectMatrix(ms, g, lookback, smoothed ? lookback : 0);
         boolean counter = !name.equals("delta");
         List<StepSeries> out = new ArrayList<>();
-        for (RangeSeries s : rm.series()) {
+        rm.forEach(s -> {
             StepSeries o = new StepSeries(s.labels, g.n(), true);
             for (int i = 0; i < g.n(); i++) {
                 long rangeEnd = rm.windowEnd(g.t(i));
@@ -74,7 +74,7 @@ final class ExtendedRange {
             if (!o.isEmpty()) {
                 out.add(o);
             }
-        }
+        });
         return out;
     }
 

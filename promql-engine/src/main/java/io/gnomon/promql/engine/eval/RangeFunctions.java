@@ -47,13 +47,11 @@ final class RangeFunctions {
         if (name.equals("absent_over_time")) {
             boolean[] empty = new boolean[g.n()];
             Arrays.fill(empty, true);
-            for (RangeSeries s : rm.series()) {
-                slide(rm, s, g, (lo, hi, i) -> {
-                    if (hi > lo) {
-                        empty[i] = false;
-                    }
-                });
-            }
+            rm.forEach(s -> slide(rm, s, g, (lo, hi, i) -> {
+                if (hi > lo) {
+                    empty[i] = false;
+                }
+            }));
             return FunctionCalls.absentOf(marg, empty, g);
         }
         if (name.equals("quantile_over_time")) {
@@ -66,8 +64,8 @@ final class RangeFunctions {
         }
         boolean dropName = !name.equals("last_over_time") && !name.equals("first_over_time");
         boolean counterCheck = name.equals("rate") || name.equals("increase");
-        List<StepSeries> out = new ArrayList<>(rm.series().size());
-        for (RangeSeries s : rm.series()) {
+        List<StepSeries> out = new ArrayList<>();
+        rm.forEach(s -> {
             ev.ctx.check("range function " + name);
             StepSeries o = new StepSeries(s.labels, g.n(), dropName || s.dropName);
             slide(rm, s, g, (lo, hi, i) -> {
@@ -90,7 +88,7 @@ final class RangeFunctions {
                 }
                 out.add(o);
             }
-        }
+        });
         return out;
     }
 

@@ -8,7 +8,7 @@ import io.gnomon.tsdb.labels.Labels;
  * Windows over it are index ranges {@code [lo, hi)} that slide forward with the steps.
  */
 final class RangeSeries {
-    final Labels labels;
+    Labels labels;
     long[] t;
     double[] v;
     int n;
@@ -18,6 +18,13 @@ final class RangeSeries {
         this.labels = labels;
         this.t = new long[Math.max(4, capacity)];
         this.v = new double[Math.max(4, capacity)];
+    }
+
+    /** Empties the series for reuse with other labels, keeping the arrays. */
+    void reset(Labels l) {
+        labels = l;
+        n = 0;
+        dropName = false;
     }
 
     void add(long ts, double value) {
