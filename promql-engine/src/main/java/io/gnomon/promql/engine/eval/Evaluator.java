@@ -90,6 +90,9 @@ public final class Evaluator {
 
     private Value toValue(Object r, Grid g, boolean instant) {
         if (r instanceof String s) {
+            if (!instant) {
+                throw QueryException.badData("invalid expression type \"string\" for range query, must be Scalar or instant Vector", null);
+            }
             return new StringValue(g.start(), s);
         }
         if (r instanceof double[] d) {
@@ -655,6 +658,7 @@ public final class Evaluator {
                     }
                 }
                 if (rs.n > 0) {
+                    ctx.addSamples(rs.n);
                     out.add(rs);
                 }
             }
