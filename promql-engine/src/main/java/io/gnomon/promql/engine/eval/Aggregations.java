@@ -300,8 +300,8 @@ final class Aggregations {
     /**
      * {@code limit_ratio(r, v)}: keeps a series when its label hash, scaled to [0, 1), is below
      * {@code r} (or, for negative {@code r}, at least {@code 1 + r}), so that {@code r} and
-     * {@code -(1 - r)} select complementary sets. Gnomon's label hash differs from Prometheus's
-     * xxhash, so which series are kept differs; the proportions and complements hold.
+     * {@code -(1 - r)} select complementary sets. The hash is Prometheus's ({@link LabelHash}), so
+     * the same series are kept.
      */
     private List<StepSeries> limitRatio(AggregateExpr a, List<StepSeries> in, double[] param, Grid g) {
         double max = Double.NEGATIVE_INFINITY;
@@ -324,7 +324,7 @@ final class Aggregations {
             ev.ctx.warn("ratio value should be between -1 and 1, got " + GoFormat.g(min) + ", capping to -1", a.param().pos());
         }
         for (StepSeries s : in) {
-            double offset = unsignedToDouble(s.labels.hash()) / 0x1p64;
+            double offset = unsignedToDouble(LabelHash.of(s.labels)) / 0x1p64; // float64(MaxUint64) is 2^64
             StepSeries o = null;
             for (int i = 0; i < g.n(); i++) {
                 if (!s.has(i)) {
