@@ -78,6 +78,7 @@ public final class Evaluator {
             Grid g = Grid.of(start, end, step);
             Object r = ev.eval(expr, g);
             Value v = ev.toValue(r, g, step == 0);
+            ctx.flushForcedMonotonicity();
             return new Outcome(v, ctx.warnings, ctx.infos);
         } finally {
             for (Querier q : ev.queriers) {

@@ -31,6 +31,23 @@ final class GoFormat {
         return sign + d.abs().toPlainString();
     }
 
+    /** Go's {@code %.2g}: two significant digits, exponent form below 1e-4 or from 1e2. */
+    static String g2(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+            return g(v);
+        }
+        BigDecimal d = new BigDecimal(v).round(new java.math.MathContext(2, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        String digits = d.unscaledValue().abs().toString();
+        int exp = digits.length() - 1 - d.scale();
+        String sign = v < 0 ? "-" : "";
+        if (exp < -4 || exp >= 2) {
+            String mant = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            String es = Integer.toString(Math.abs(exp));
+            return sign + mant + "e" + (exp < 0 ? "-" : "+") + (es.length() < 2 ? "0" + es : es);
+        }
+        return sign + d.abs().toPlainString();
+    }
+
     /** Go's {@code %q}; bytes kept as lone surrogates U+DC80..U+DCFF print as {@code \xNN}. */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder();

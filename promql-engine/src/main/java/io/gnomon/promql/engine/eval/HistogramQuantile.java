@@ -125,9 +125,10 @@ final class HistogramQuantile {
                         double[] res = quantile(params.get(x)[i], ub, cnt, n);
                         if (res[1] != 0) {
                             String metric = in.get(mem.get(0)).labels.metricName();
-                            ev.ctx.info("input to histogram_quantile needed to be fixed for monotonicity (see "
+                            ev.ctx.forcedMonotonicity("input to histogram_quantile needed to be fixed for monotonicity (see "
                                     + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
-                                    + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), vArg.pos());
+                                    + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), vArg.pos(), g.t(i),
+                                    res[2], res[3], res[4]);
                         }
                         v = res[0];
                     }
@@ -258,7 +259,7 @@ final class HistogramQuantile {
         return Double.parseDouble(s.replace("_", ""));
     }
 
-    /** {quantile, 1 if monotonicity was forced}. Arrays are sorted by bound and modified. */
+    /** {quantile, 1 if monotonicity was forced, min bucket, max bucket, max diff}. Arrays are sorted by bound and modified. */
     static double[] quantile(double q, double[] ub, double[] cnt, int n) {
         if (Double.isNaN(q)) {
             return new double[] {Double.NaN, 0};
@@ -285,6 +286,9 @@ final class HistogramQuantile {
         }
         n = m + 1;
         boolean forced = false;
+        double minB = Double.POSITIVE_INFINITY;
+        double maxB = Double.NEGATIVE_INFINITY;
+        double maxDiff = 0;
         double prev = cnt[0];
         for (int k = 1; k < n; k++) {
             double curr = cnt[k];
@@ -298,17 +302,20 @@ final class HistogramQuantile {
             if (curr < prev) {
                 cnt[k] = prev;
                 forced = true;
+                minB = Math.min(minB, ub[k]);
+                maxB = Math.max(maxB, ub[k]);
+                maxDiff = Math.max(maxDiff, prev - curr);
                 continue;
             }
             prev = curr;
         }
         double f = forced ? 1 : 0;
         if (n < 2) {
-            return new double[] {Double.NaN, f};
+            return new double[] {Double.NaN, f, minB, maxB, maxDiff};
         }
         double observations = cnt[n - 1];
         if (observations == 0) {
-            return new double[] {Double.NaN, f};
+            return new double[] {Double.NaN, f, minB, maxB, maxDiff};
         }
         double rank = q * observations;
         int b = 0;
@@ -316,10 +323,10 @@ final class HistogramQuantile {
             b++;
         }
         if (b == n - 1) {
-            return new double[] {ub[n - 2], f};
+            return new double[] {ub[n - 2], f, minB, maxB, maxDiff};
         }
         if (b == 0 && ub[0] <= 0) {
-            return new double[] {ub[0], f};
+            return new double[] {ub[0], f, minB, maxB, maxDiff};
         }
         double start = 0;
         double end = ub[b];
@@ -329,7 +336,7 @@ final class HistogramQuantile {
             count -= cnt[b - 1];
             rank -= cnt[b - 1];
         }
-        return new double[] {start + (end - start) * (rank / count), f};
+        return new double[] {start + (end - start) * (rank / count), f, minB, maxB, maxDiff};
     }
 
     static boolean almostEqual(double a, double b, double eps) {
