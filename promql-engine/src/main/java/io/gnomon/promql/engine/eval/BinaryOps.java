@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * Binary operators: scalar/scalar, vector/scalar and vector/vector with Prometheus's matching
@@ -244,7 +245,7 @@ final class BinaryOps {
         List<Set<Labels>> inserted = new ArrayList<>();
         Map<Labels, StepSeries> outByLabels = new HashMap<>();
         List<StepSeries> out = new ArrayList<>();
-        Map<Long, Labels> metricCache = new HashMap<>();
+        Long2ObjectHashMap<Labels> metricCache = new Long2ObjectHashMap<>();
         // As Prometheus: the fill values are not swapped with the sides for group_right.
         Double fillL = m.fillLeft();
         Double fillR = m.fillRight();
@@ -319,17 +320,14 @@ final class BinaryOps {
     private void apply(BinaryOp op, Labels ll, double lval, Labels rl, double rval, int lkey, int rkey, int o,
             boolean oneToOne, boolean swapped, boolean returnBool, VectorMatching m, int i, Grid g, boolean[] matched,
             List<Set<Labels>> inserted, Map<Labels, StepSeries> outByLabels, List<StepSeries> out,
-            Map<Long, Labels> metricCache, boolean inDrop) {
+            Long2ObjectHashMap<Labels> metricCache, boolean inDrop) {
         double fl = swapped ? rval : lval;
         double fr = swapped ? lval : rval;
         double value;
         boolean keep;
         if (op.isComparison()) {
             keep = compare(op, fl, fr);
-            value = fl;
-            if (swapped) {
-                value = fl;
-            }
+            value = fl; // comparisons keep the left-hand value (after undoing a group_right swap)
         } else {
             value = arith(op, fl, fr);
             keep = true;
