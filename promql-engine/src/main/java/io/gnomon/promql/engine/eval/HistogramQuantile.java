@@ -99,12 +99,12 @@ final class HistogramQuantile {
                 ub = new double[mem.size()];
                 cnt = new double[mem.size()];
             }
-            Integer[] idx = new Integer[mem.size()];
-            double[] ub2 = new double[mem.size()];
-            double[] cnt2 = new double[mem.size()];
+            // A group's bucket bounds do not change between steps: sort its members once.
+            int[] sorted = mem.stream().sorted((a, b) -> Double.compare(upper[a], upper[b])).mapToInt(Integer::intValue).toArray();
+            int[] idx = new int[sorted.length];
             for (int i = 0; i < g.n(); i++) {
                 int n = 0;
-                for (int j : mem) {
+                for (int j : sorted) {
                     if (in.get(j).has(i)) {
                         idx[n++] = j;
                     }
@@ -112,7 +112,6 @@ final class HistogramQuantile {
                 if (n == 0) {
                     continue;
                 }
-                Arrays.sort(idx, 0, n, (a, b) -> Double.compare(upper[a], upper[b]));
                 for (int x = 0; x < nOut; x++) {
                     for (int m = 0; m < n; m++) {
                         ub[m] = upper[idx[m]];
