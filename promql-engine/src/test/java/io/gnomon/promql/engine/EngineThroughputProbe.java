@@ -46,6 +46,11 @@ class EngineThroughputProbe {
         QueryOptions opts = QueryOptions.defaults();
         long start = 300_000;
         long end = start + HOUR;
+        for (String q : new String[] {"sum by (job) (rate(x[5m]))", "histogram_quantile(0.99, sum by (le) (rate(b_bucket[5m])))",
+                "topk(3, rate(x[5m]))", "count by (instance) (x) > 9"}) {
+            // printed for comparison with the reference's answer on the same data
+            System.out.println("probe-result: " + q + " @" + end + "\n" + engine.instantQuery(head, q, end, opts).value());
+        }
         run("sum by (job) (rate(x[5m]))  range 1h/15s", () -> engine.rangeQuery(head, "sum by (job) (rate(x[5m]))", start, end, STEP, opts),
                 (long) SERIES * (HOUR / STEP + 1) * 21);
         run("histogram_quantile(0.99, sum by (le) (rate(b_bucket[5m])))  range 1h/15s", () -> engine.rangeQuery(head,
