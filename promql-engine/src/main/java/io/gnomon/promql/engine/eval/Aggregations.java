@@ -42,16 +42,31 @@ final class Aggregations {
             return countValues(a, in, strParam, g);
         }
         // group of each input series
-        Map<Labels, Integer> groups = new HashMap<>();
+        // Group by the grouping labels' values first: building a Labels per input series
+        // (validation, sorting, interning) dominated small aggregations such as count by.
+        Map<Object, Integer> groups = new HashMap<>();
         List<Labels> groupLabels = new ArrayList<>();
         int[] gi = new int[in.size()];
+        List<String> by = a.without() ? null : a.grouping();
         for (int j = 0; j < in.size(); j++) {
-            Labels key = groupKey(in.get(j).labels, a);
+            Labels l = in.get(j).labels;
+            Object key;
+            if (by == null) {
+                key = groupKey(l, a);
+            } else if (by.size() == 1) {
+                key = l.get(by.get(0));
+            } else {
+                String[] vals = new String[by.size()];
+                for (int k = 0; k < vals.length; k++) {
+                    vals[k] = l.get(by.get(k));
+                }
+                key = Arrays.asList(vals);
+            }
             Integer o = groups.get(key);
             if (o == null) {
                 o = groups.size();
                 groups.put(key, o);
-                groupLabels.add(key);
+                groupLabels.add(by == null ? (Labels) key : groupKey(l, a));
             }
             gi[j] = o;
         }
