@@ -173,7 +173,7 @@ final class FunctionCalls {
             case "exp" -> Math::exp;
             case "sqrt" -> Math::sqrt;
             case "ln" -> Math::log;
-            case "log2" -> x -> Math.log(x) / Math.log(2);
+            case "log2" -> FunctionCalls::log2;
             case "log10" -> Math::log10;
             case "sgn" -> x -> Double.isNaN(x) ? x : Math.signum(x);
             case "sin" -> Math::sin;
@@ -185,13 +185,36 @@ final class FunctionCalls {
             case "sinh" -> Math::sinh;
             case "cosh" -> Math::cosh;
             case "tanh" -> Math::tanh;
-            case "asinh" -> x -> Double.isInfinite(x) ? x : Math.log(x + Math.sqrt(x * x + 1));
-            case "acosh" -> x -> Math.log(x + Math.sqrt(x * x - 1));
-            case "atanh" -> x -> 0.5 * Math.log((1 + x) / (1 - x));
+            case "asinh" -> FunctionCalls::asinh;
+            case "acosh" -> x -> x < 1 ? Double.NaN : Double.isInfinite(x) ? x : Math.log(x + Math.sqrt(x * x - 1));
+            case "atanh" -> x -> 0.5 * Math.log1p(2 * x / (1 - x));
             case "deg" -> x -> x * 180 / Math.PI;
             case "rad" -> x -> x * Math.PI / 180;
             default -> null;
         };
+    }
+
+    /** Go's {@code math.Log2}: exact for powers of two. */
+    static double log2(double x) {
+        if (x > 0 && !Double.isInfinite(x) && x >= Double.MIN_NORMAL) {
+            int e = Math.getExponent(x);
+            double frac = Math.scalb(x, -e - 1); // in [0.5, 1)
+            if (frac == 0.5) {
+                return e;
+            }
+            return Math.log(frac) * (1 / Math.log(2)) + (e + 1);
+        }
+        return Math.log(x) / Math.log(2);
+    }
+
+    /** asinh with log1p, accurate near zero. */
+    static double asinh(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x) || x == 0) {
+            return x;
+        }
+        double a = Math.abs(x);
+        double r = a > 1e8 ? Math.log(a) + Math.log(2) : Math.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
+        return x < 0 ? -r : r;
     }
 
     /** absent(): one series with the equality matchers' labels when the input is empty at a step. */
