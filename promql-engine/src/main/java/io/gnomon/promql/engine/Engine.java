@@ -4,6 +4,7 @@ import io.gnomon.promql.ast.Expr;
 import io.gnomon.promql.engine.eval.Evaluator;
 import io.gnomon.promql.parser.ParseException;
 import io.gnomon.promql.parser.PromQLParser;
+import io.gnomon.tsdb.labels.InvalidLabelsException;
 import io.gnomon.tsdb.storage.Queryable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,12 @@ public final class Engine {
         try {
             Evaluator.Outcome o = Evaluator.evaluate(db, query, expr, start, end, step, options, canceled);
             return new Result(o.value(), o.warnings(), o.infos());
+        } catch (QueryException e) {
+            throw e;
+        } catch (InvalidLabelsException e) {
+            throw QueryException.execution(e.getMessage());
+        } catch (RuntimeException e) {
+            throw QueryException.internal("unexpected error evaluating the query: " + e, e);
         } catch (OutOfMemoryError e) {
             throw QueryException.internal("query ran out of memory; narrow the time range or the selectors", null);
         } catch (StackOverflowError e) {
