@@ -145,10 +145,10 @@ final class InfoFunction {
                 if (!s.has(i)) {
                     continue;
                 }
-                long origT = (long) (s.v[i] * 1000);
+                long origT = Math.round(s.v[i] * 1000);
                 Integer ex = chosen.get(infoSig[k]);
                 if (ex != null) {
-                    long exT = (long) (infos.get(ex).v[i] * 1000);
+                    long exT = Math.round(infos.get(ex).v[i] * 1000);
                     if (exT < origT) {
                         chosen.put(infoSig[k], k);
                     } else if (exT == origT) {
