@@ -21,7 +21,7 @@ class MatcherTest {
         return Matcher.create(MatchType.RE, "l", re).matches(input);
     }
 
-    /** Table rows are "regex|input|expected"; inputs use backslash-n, -t, -v, -f, -r and -uXXXX escapes decoded by {@link #unescape}. */
+    /** Table rows are "regex|input|expected"; inputs use backslash-n, -t, -v, -f, -r and -u escapes (four hex digits) decoded by {@link #unescape}. */
     static final String[] SEMANTICS = {
         // literals and anchoring
         "foo|foo|true", "foo|foobar|false", "foo|xfoo|false", "''|''|true", "''|a|false",
@@ -295,7 +295,7 @@ class MatcherTest {
         return out;
     }
 
-    /** Decodes {@code \\uXXXX}, and with {@code controls} also {@code \\n \\t \\v \\f \\r}, in table cells. */
+    /** Decodes {@code \\u} escapes with four hex digits, and with {@code controls} also {@code \\n \\t \\v \\f \\r}, in table cells. */
     static String unescape(String s, boolean controls) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
