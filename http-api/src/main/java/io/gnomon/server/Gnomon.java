@@ -1,6 +1,9 @@
 package io.gnomon.server;
 
 import io.gnomon.http.HttpServer;
+import io.gnomon.http.api.QueryApi;
+import io.gnomon.promql.engine.Engine;
+import io.gnomon.promql.engine.QueryOptions;
 import io.gnomon.ingest.remotewrite.RemoteWriteLimits;
 import io.gnomon.ingest.remotewrite.RemoteWriteReceiver;
 import io.gnomon.http.Json;
@@ -44,7 +47,7 @@ public final class Gnomon implements Closeable {
     private volatile String notReadyReason = "storage is starting";
     private FileChannel lockChannel;
     private FileLock lock;
-    private Db db;
+    private volatile Db db;
     private HttpServer http;
     private RemoteWriteReceiver remoteWrite;
     private InetSocketAddress address;
@@ -145,7 +148,21 @@ public final class Gnomon implements Closeable {
             stopped.countDown();
             return Responses.text(HttpResponseStatus.OK, "Requesting termination... Goodbye!\n");
         });
+        new QueryApi(() -> {
+            Db d = db;
+            if (d == null) {
+                throw new QueryApi.Unavailable("storage is not ready: " + notReadyReason);
+            }
+            return d;
+        }, new Engine((int) flags.integer("query.max-concurrency")), queryOptions(flags), flags.asMap()).register(r);
         return r;
+    }
+
+    static QueryOptions queryOptions(Flags flags) {
+        return QueryOptions.defaults()
+            .withLookbackDelta(flags.duration("query.lookback-delta"))
+            .withTimeout(flags.duration("query.timeout"))
+            .withMaxSamples(flags.integer("query.max-samples"));
     }
 
     private String buildInfoJson() {

@@ -439,22 +439,7 @@ public final class Evaluator {
     // ---------------------------------------------------------------- storage access
 
     private Matcher[] matchers(VectorSelector vs) {
-        Matcher[] ms = new Matcher[vs.matchers().size()];
-        for (int i = 0; i < ms.length; i++) {
-            LabelMatcher m = vs.matchers().get(i);
-            MatchType t = switch (m.type()) {
-                case EQ -> MatchType.EQ;
-                case NEQ -> MatchType.NEQ;
-                case RE -> MatchType.RE;
-                case NRE -> MatchType.NRE;
-            };
-            try {
-                ms[i] = Matcher.create(t, m.name(), m.value());
-            } catch (InvalidMatcherException ex) {
-                throw QueryException.badData(ex.getMessage(), ex);
-            }
-        }
-        return ms;
+        return io.gnomon.promql.engine.Selectors.matchers(vs);
     }
 
     SeriesSet select(VectorSelector vs, long mint, long maxt) {
