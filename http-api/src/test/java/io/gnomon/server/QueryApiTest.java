@@ -37,7 +37,10 @@ class QueryApiTest {
             long t = 1_000_000L + i * 15_000L;
             app.append(0, Labels.of("__name__", "up", "job", "node", "instance", "a:9100"), t, 1);
             app.append(0, Labels.of("__name__", "up", "job", "node", "instance", "b:9100"), t, i < 5 ? 1 : 0);
-            app.append(0, Labels.of("__name__", "reqs_total", "job", "api", "http.route", "/x"), t, i * 30);
+            long ref = app.append(0, Labels.of("__name__", "reqs_total", "job", "api", "http.route", "/x"), t, i * 30);
+            if (i == 3) {
+                app.appendExemplar(ref, null, new io.gnomon.tsdb.storage.Exemplar(Labels.of("trace_id", "abc"), 0.42, t + 500, true));
+            }
         }
         app.commit();
     }
@@ -136,6 +139,17 @@ class QueryApiTest {
         assertEquals("{\"status\":\"success\",\"data\":[\"a:9100\"],\"warnings\":[\"results truncated due to limit\"]}",
             get("/api/v1/label/instance/values?limit=1").body());
         assertEquals("{\"status\":\"success\",\"data\":[]}", get("/api/v1/label/instance/values?start=5000&end=6000").body());
+    }
+
+    @Test
+    void exemplarsAndGrafanasProbe() throws Exception {
+        HttpResponse<String> r = post("/api/v1/query_exemplars", "query=" + enc("sum(rate(reqs_total[5m]))") + "&start=1000&end=1100");
+        assertEquals("{\"status\":\"success\",\"data\":[{\"seriesLabels\":{\"__name__\":\"reqs_total\",\"http.route\":\"/x\",\"job\":\"api\"},"
+            + "\"exemplars\":[{\"labels\":{\"trace_id\":\"abc\"},\"value\":\"0.42\",\"timestamp\":1045.5}]}]}", r.body());
+        // Grafana's availability probe: query=test, times in milliseconds.
+        r = get("/api/v1/query_exemplars?query=test&start=1718000000000&end=1718001800000");
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"status\":\"success\",\"data\":[]}", r.body());
     }
 
     @Test

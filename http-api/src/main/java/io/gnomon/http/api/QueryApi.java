@@ -62,6 +62,7 @@ public final class QueryApi {
         r.read("/api/v1/series", false, req -> guard(() -> series(ApiParams.of(req))));
         r.read("/api/v1/labels", false, req -> guard(() -> labels(ApiParams.of(req))));
         r.read("/api/v1/label/", false, req -> guard(() -> labelValues(req, ApiParams.of(req))));
+        r.read("/api/v1/query_exemplars", false, req -> guard(() -> exemplars(ApiParams.of(req))));
         r.read("/api/v1/format_query", false, req -> guard(() -> formatQuery(ApiParams.of(req))));
         r.read("/api/v1/parse_query", false, req -> guard(() -> parseQuery(ApiParams.of(req))));
         r.read("/api/v1/status/flags", true, req -> Responses.success(flagsJson()));
@@ -267,6 +268,50 @@ public final class QueryApi {
         if (limit > 0 && total > limit) {
             sb.append(",\"warnings\":[\"results truncated due to limit\"]");
         }
+    }
+
+    /**
+     * Exemplars of every series the query's selectors match, in {@code [start, end]}. Start and
+     * end default to the whole range; Grafana's availability probe sends milliseconds, which
+     * parse as (far-future) seconds and simply find nothing, as with Prometheus.
+     */
+    private FullHttpResponse exemplars(ApiParams p) {
+        Expr e = PromQLParser.parse(required(p, "query"), StorageRegexSupport.INSTANCE);
+        long start = p.time("start", Long.MIN_VALUE);
+        long end = p.time("end", Long.MAX_VALUE);
+        if (end < start) {
+            throw new ApiParams.BadParam("invalid parameter \"end\": end timestamp must not be before start time");
+        }
+        List<Matcher[]> sets = Selectors.extract(e);
+        Queryable q = db.get();
+        StringBuilder sb = new StringBuilder(256).append("{\"status\":\"success\",\"data\":[");
+        if (q instanceof io.gnomon.tsdb.Db d && !sets.isEmpty()) {
+            var found = d.head().exemplars().select(start, end, sets);
+            for (int i = 0; i < found.size(); i++) {
+                var se = found.get(i);
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append("{\"seriesLabels\":");
+                ApiJson.labels(sb, se.seriesLabels());
+                sb.append(",\"exemplars\":[");
+                for (int k = 0; k < se.exemplars().size(); k++) {
+                    var ex = se.exemplars().get(k);
+                    if (k > 0) {
+                        sb.append(',');
+                    }
+                    sb.append("{\"labels\":");
+                    ApiJson.labels(sb, ex.labels());
+                    sb.append(",\"value\":\"");
+                    ApiJson.value(sb, ex.value());
+                    sb.append("\",\"timestamp\":");
+                    ApiJson.timestamp(sb, ex.timestamp());
+                    sb.append('}');
+                }
+                sb.append("]}");
+            }
+        }
+        return Responses.json(HttpResponseStatus.OK, sb.append("]}").toString());
     }
 
     private FullHttpResponse formatQuery(ApiParams p) {

@@ -1,6 +1,13 @@
 package io.gnomon.promql.engine;
 
+import io.gnomon.promql.ast.AggregateExpr;
+import io.gnomon.promql.ast.BinaryExpr;
+import io.gnomon.promql.ast.Call;
 import io.gnomon.promql.ast.Expr;
+import io.gnomon.promql.ast.MatrixSelector;
+import io.gnomon.promql.ast.ParenExpr;
+import io.gnomon.promql.ast.SubqueryExpr;
+import io.gnomon.promql.ast.UnaryExpr;
 import io.gnomon.promql.ast.LabelMatcher;
 import io.gnomon.promql.ast.VectorSelector;
 import io.gnomon.promql.parser.ParseException;
@@ -33,6 +40,44 @@ public final class Selectors {
             }
         }
         return ms;
+    }
+
+    /**
+     * The matchers of every vector selector in {@code e} (Prometheus's
+     * {@code parser.ExtractSelectors}), in the order they appear; iterative, so deep left-nested
+     * operator chains cost no stack.
+     */
+    public static java.util.List<Matcher[]> extract(Expr e) {
+        java.util.List<Matcher[]> out = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (x instanceof VectorSelector vs) {
+                out.add(matchers(vs));
+            } else if (x instanceof MatrixSelector m) {
+                out.add(matchers(m.selector()));
+            } else if (x instanceof BinaryExpr b) {
+                todo.push(b.rhs());
+                todo.push(b.lhs());
+            } else if (x instanceof AggregateExpr a) {
+                todo.push(a.expr());
+                if (a.param() != null) {
+                    todo.push(a.param());
+                }
+            } else if (x instanceof Call c) {
+                for (int i = c.args().size() - 1; i >= 0; i--) {
+                    todo.push(c.args().get(i));
+                }
+            } else if (x instanceof SubqueryExpr sq) {
+                todo.push(sq.expr());
+            } else if (x instanceof ParenExpr pe) {
+                todo.push(pe.expr());
+            } else if (x instanceof UnaryExpr u) {
+                todo.push(u.expr());
+            }
+        }
+        return out;
     }
 
     /**
