@@ -100,9 +100,7 @@ public final class ApiParams {
             return -1;
         }
         try {
-            BigDecimal d = new BigDecimal(s);
-            long ms = d.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
-            return ms;
+            return new BigDecimal(s).movePointRight(3).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             // not a number
         }

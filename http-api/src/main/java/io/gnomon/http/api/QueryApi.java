@@ -14,10 +14,10 @@ import io.gnomon.promql.parser.AstJson;
 import io.gnomon.promql.parser.ParseException;
 import io.gnomon.promql.parser.PromQLFormatter;
 import io.gnomon.promql.parser.PromQLParser;
+import io.gnomon.tsdb.Db;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.labels.Matcher;
 import io.gnomon.tsdb.storage.Querier;
-import io.gnomon.tsdb.storage.Queryable;
 import io.gnomon.tsdb.storage.SelectHints;
 import io.gnomon.tsdb.storage.SeriesSet;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -43,12 +43,12 @@ public final class QueryApi {
     /** Prometheus's cap on points per series of a range query. */
     static final long MAX_POINTS = 11_000;
 
-    private final Supplier<Queryable> db;
+    private final Supplier<Db> db;
     private final Engine engine;
     private final QueryOptions defaults;
     private final Map<String, String> flags;
 
-    public QueryApi(Supplier<Queryable> db, Engine engine, QueryOptions defaults, Map<String, String> flags) {
+    public QueryApi(Supplier<Db> db, Engine engine, QueryOptions defaults, Map<String, String> flags) {
         this.db = db;
         this.engine = engine;
         this.defaults = defaults;
@@ -283,9 +283,9 @@ public final class QueryApi {
             throw new ApiParams.BadParam("invalid parameter \"end\": end timestamp must not be before start time");
         }
         List<Matcher[]> sets = Selectors.extract(e);
-        Queryable q = db.get();
+        Db d = db.get();
         StringBuilder sb = new StringBuilder(256).append("{\"status\":\"success\",\"data\":[");
-        if (q instanceof io.gnomon.tsdb.Db d && !sets.isEmpty()) {
+        if (!sets.isEmpty()) {
             var found = d.head().exemplars().select(start, end, sets);
             for (int i = 0; i < found.size(); i++) {
                 var se = found.get(i);

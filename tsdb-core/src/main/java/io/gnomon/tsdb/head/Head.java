@@ -146,7 +146,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
      * Creates or finds a series. A new series is indexed at once and marked {@link #unlogged};
      * the commit that first references it writes its series record.
      */
-    MemSeries getOrCreate(Labels labels, boolean[] created) {
+    MemSeries getOrCreate(Labels labels) {
         StripeSeries.Lookup l = series.getOrCreate(labels, s -> {
             postings.add(s.ref(), s.labels);
             if (wal != null) {
@@ -157,7 +157,6 @@ public final class Head implements Appendable, Queryable, MetricSource {
         });
         if (l.created()) {
             seriesCreated.increment();
-            created[0] = true;
         }
         return l.series();
     }

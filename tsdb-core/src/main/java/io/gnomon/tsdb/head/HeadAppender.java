@@ -25,7 +25,6 @@ final class HeadAppender implements Appender {
     private final Head head;
     private final long chunkRange;
     private final long minValidTime;
-    private final boolean[] created = new boolean[1];
 
     private MemSeries[] sSeries = new MemSeries[INITIAL];
     private long[] sT = new long[INITIAL];
@@ -184,7 +183,7 @@ final class HeadAppender implements Appender {
             reject(Rejection.EMPTY_LABELS, Labels.EMPTY, null);
             return null;
         }
-        return head.getOrCreate(labels, created);
+        return head.getOrCreate(labels);
     }
 
     private void reject(Rejection r, Labels labels, String detail) {

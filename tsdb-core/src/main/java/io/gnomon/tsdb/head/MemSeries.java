@@ -76,24 +76,6 @@ final class MemSeries {
     }
 
     /**
-     * Checks a sample against the committed state without appending it, with the codes of
-     * {@link #append}: -1 would be accepted, 0 repeats the newest sample exactly (ignored), or a
-     * {@link Rejection} ordinal + 1. Lock-free on the common path (a newer timestamp).
-     */
-    int appendable(long t, double v) {
-        long mt = maxTime();
-        if (t > mt) {
-            return -1;
-        }
-        if (t < mt) {
-            return Rejection.OUT_OF_ORDER.ordinal() + 1;
-        }
-        synchronized (this) {
-            return Double.doubleToRawLongBits(v) == open.lastValueBits() ? 0 : Rejection.DUPLICATE.ordinal() + 1;
-        }
-    }
-
-    /**
      * Appends a committed sample. Returns -1 when appended, 0 when it repeats the newest sample
      * exactly (ignored), or the {@link Rejection} ordinal + 1 when refused.
      *

@@ -3,7 +3,6 @@ package io.gnomon.tsdb.head;
 import io.gnomon.tsdb.labels.Labels;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.LongConsumer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -157,20 +156,5 @@ final class StripeSeries {
     /** Number of live series. */
     long size() {
         return count.get();
-    }
-
-    /** The highest ref handed out so far. */
-    long lastRef() {
-        return lastRef.get();
-    }
-
-    /** Calls {@code action} with the ref of every live series, in ref order. */
-    void forEachRef(LongConsumer action) {
-        long last = lastRef.get();
-        for (long ref = 1; ref <= last; ref++) {
-            if (getByRef(ref) != null) {
-                action.accept(ref);
-            }
-        }
     }
 }
