@@ -65,12 +65,13 @@ public final class Gnomon implements Closeable {
         lockDataDir(dataDir);
 
         remoteWrite = new RemoteWriteReceiver(() -> db.appender(), remoteWriteLimits(flags));
+        // Everything after binding is the WAL replay: say so from the first request on.
+        notReadyReason = "replaying the write-ahead log";
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
             Math.max(64 * 1024 * 1024, remoteWrite.limits().maxBodySize()), (int) flags.duration("web.read-timeout").toSeconds(),
             (int) flags.integer("web.max-connections")), routes());
         address = http.start();
 
-        notReadyReason = "replaying the write-ahead log";
         db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
             walOptions(flags));
         registry.register(db.head());
