@@ -64,7 +64,14 @@ public final class Gnomon implements Closeable {
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
 
-        remoteWrite = new RemoteWriteReceiver(() -> db.appender(), remoteWriteLimits(flags));
+        remoteWrite = new RemoteWriteReceiver(() -> {
+            Db d = db;
+            if (d == null) {
+                // Answered as a retryable 5xx: the sender keeps the batch and tries again.
+                throw new IllegalStateException("storage is not ready: " + notReadyReason);
+            }
+            return d.appender();
+        }, remoteWriteLimits(flags));
         // Everything after binding is the WAL replay: say so from the first request on.
         notReadyReason = "replaying the write-ahead log";
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
