@@ -2,13 +2,13 @@ package io.gnomon.http.api;
 
 import io.gnomon.http.Json;
 import io.gnomon.promql.engine.Annotation;
+import io.gnomon.promql.engine.value.GoFloat;
 import io.gnomon.promql.engine.value.Matrix;
 import io.gnomon.promql.engine.value.Scalar;
 import io.gnomon.promql.engine.value.StringValue;
 import io.gnomon.promql.engine.value.Value;
 import io.gnomon.promql.engine.value.Vector;
 import io.gnomon.tsdb.labels.Labels;
-import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -112,24 +112,7 @@ public final class ApiJson {
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as Prometheus writes sample values. */
     public static void value(StringBuilder sb, double v) {
-        if (Double.isNaN(v)) {
-            sb.append("NaN");
-            return;
-        }
-        if (Double.isInfinite(v)) {
-            sb.append(v > 0 ? "+Inf" : "-Inf");
-            return;
-        }
-        if (v == 0) {
-            sb.append(1 / v < 0 ? "-0" : "0");
-            return;
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            sb.append((long) v);
-            return;
-        }
-        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        sb.append(d.toPlainString());
+        GoFloat.append(sb, v);
     }
 
     /** {@code ,"warnings":[...],"infos":[...]} when there are any. */

@@ -4,7 +4,6 @@ import io.gnomon.promql.ast.AggregateExpr;
 import io.gnomon.promql.ast.AggregateOp;
 import io.gnomon.promql.engine.QueryException;
 import io.gnomon.tsdb.labels.Labels;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -503,17 +502,8 @@ final class Aggregations {
         return out;
     }
 
-    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}. */
+    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as count_values prints its label. */
     static String formatValue(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return io.gnomon.promql.engine.value.GoFloat.format(v);
     }
 }
