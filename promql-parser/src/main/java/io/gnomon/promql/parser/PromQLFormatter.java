@@ -375,7 +375,7 @@ public final class PromQLFormatter {
     private static String number(NumberLiteral n) {
         if (n.duration()) {
             long ms = Math.round(n.value() * 1000);
-            if (n.value() < 0) {
+            if (Double.doubleToRawLongBits(n.value()) < 0) { // sign bit: keeps -0s a negative zero
                 return "-" + Literals.formatDuration(-ms);
             }
             return Literals.formatDuration(ms);
