@@ -36,7 +36,7 @@ class DbCrashTest {
 
     @Test
     void acknowledgedSamplesSurviveKillMinusNine() throws Exception {
-        long seed = Long.getLong("gnomon.test.seed", System.nanoTime());
+        long seed = Long.getLong("gnomon.test.seed", 20261122L);
         System.out.println("DbCrashTest seed=" + seed);
         Random rnd = new Random(seed);
         long[] lastAck = new long[THREADS];

@@ -216,7 +216,7 @@ class MatcherTest {
      */
     @Test
     void enginesAgreeOnRandomExpressions() {
-        long seed = Long.getLong("gnomon.test.seed", System.nanoTime());
+        long seed = Long.getLong("gnomon.test.seed", 20261122L);
         System.out.println("MatcherTest.enginesAgreeOnRandomExpressions seed=" + seed + " (-Dgnomon.test.seed=" + seed + ")");
         java.util.Random rnd = new java.util.Random(seed);
         String alphabet = "ab1 \nA_k\u212a\u00e9\u00c9";
