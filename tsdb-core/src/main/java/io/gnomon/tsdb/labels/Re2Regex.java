@@ -77,6 +77,17 @@ public final class Re2Regex {
         return pattern.matcher(s);
     }
 
+    /** Equal when compiled from the same text (so configurations compare by what was written). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Re2Regex r && r.source.equals(source);
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode();
+    }
+
     @Override
     public String toString() {
         return source;
