@@ -157,6 +157,7 @@ public final class ExpositionParser {
             if (p >= eol || b[p] != ' ') {
                 throw error("expected a space after '#'");
             }
+            p++;
         } else {
             while (p < eol && (b[p] == ' ' || b[p] == '\t')) {
                 p++;
