@@ -79,8 +79,9 @@ final class ScrapeLoop {
     private final ExpositionParser parser = new ExpositionParser();
     private final Relabeler relabeler = new Relabeler();
     private final Labels.Builder lb = Labels.builder();
-    private ArrayList<SeriesCache.Entry> prevSeen = new ArrayList<>();
-    private ArrayList<SeriesCache.Entry> curSeen = new ArrayList<>();
+    /** Ids of the cache entries exposed (without own timestamps) by the previous / this scrape. */
+    private IntList prevSeen = new IntList();
+    private IntList curSeen = new IntList();
     private final ArrayList<Labels> relabeledAway = new ArrayList<>();
     private final long[] reportRefs = new long[REPORT_NAMES.length];
     private Labels[] reportLabels;
@@ -261,12 +262,15 @@ final class ScrapeLoop {
         } finally {
             release(body);
         }
-        ArrayList<SeriesCache.Entry> t = prevSeen;
+        IntList t = prevSeen;
         prevSeen = curSeen;
         curSeen = t;
         lastAppendTime = appendTime;
         if (iter % CACHE_RETENTION_SCRAPES == 0) {
-            cache.evictOlderThan(iter - CACHE_RETENTION_SCRAPES);
+            int[] map = cache.evictOlderThan(iter - CACHE_RETENTION_SCRAPES);
+            if (map != null) {
+                prevSeen.remap(map);
+            }
         }
     }
 
@@ -317,23 +321,28 @@ final class ScrapeLoop {
             int s = p.seriesStart();
             int end = p.seriesEnd();
             long h = SeriesCache.hash(buf, s, end);
-            SeriesCache.Entry x = cache.get(buf, s, end, h);
+            int x = cache.get(buf, s, end, h);
             boolean isNew = false;
-            if (x == null) {
+            if (x < 0) {
                 x = cache.add(buf, s, end, h);
-                x.labels = resolveLabels(p, tg, c);
-                x.generation = generation;
+                cache.labels(x, resolveLabels(p, tg, c));
+                cache.generation(x, generation);
                 isNew = true;
-            } else if (x.generation != generation) {
-                Labels old = x.labels;
-                x.labels = resolveLabels(p, tg, c);
-                x.generation = generation;
-                if (old != null && !old.equals(x.labels) && x.lastSeen == iter - 1) {
-                    relabeledAway.add(old); // the old series ends here
+            } else if (cache.generation(x) != generation) {
+                Labels old = cache.labels(x);
+                Labels now = resolveLabels(p, tg, c);
+                cache.labels(x, now);
+                cache.generation(x, generation);
+                if (old != null && !old.equals(now)) {
+                    cache.ref(x, 0);
+                    if (cache.lastSeen(x) == iter - 1) {
+                        relabeledAway.add(old); // the old series ends here
+                    }
                 }
             }
-            x.lastTouched = iter;
-            if (x.labels == null) {
+            cache.touch(x, iter);
+            Labels labels = cache.labels(x);
+            if (labels == null) {
                 continue; // dropped by metric relabeling
             }
             n.added++;
@@ -343,19 +352,20 @@ final class ScrapeLoop {
             n.addedBeforeLimit = n.added;
             boolean explicit = honorTs && p.hasTimestamp();
             long t = explicit ? p.timestamp() : ts;
-            x.ref = app.append(x.ref, x.labels, t, p.value());
+            long ref = app.append(cache.ref(x), labels, t, p.value());
+            cache.ref(x, ref);
             if (isNew) {
                 n.seriesAdded++;
             }
-            if (!explicit && x.lastSeen != iter) {
-                x.lastSeen = iter;
+            if (!explicit && cache.lastSeen(x) != iter) {
+                cache.lastSeen(x, iter);
                 curSeen.add(x);
             }
             if (p.hasExemplar()) {
                 Labels.Builder eb = Labels.builder();
                 p.exemplarLabels(eb);
-                x.ref = app.appendExemplar(x.ref, x.labels, new Exemplar(eb.build(), p.exemplarValue(),
-                    p.exemplarHasTimestamp() ? p.exemplarTimestamp() : t, true));
+                cache.ref(x, app.appendExemplar(ref, labels, new Exemplar(eb.build(), p.exemplarValue(),
+                    p.exemplarHasTimestamp() ? p.exemplarTimestamp() : t, true)));
             }
         }
         if (sampleLimit > 0 && n.added > sampleLimit) {
@@ -458,11 +468,10 @@ final class ScrapeLoop {
     }
 
     private void appendStaleMarkers(Appender app, long ts, boolean all) {
-        for (SeriesCache.Entry x : prevSeen) {
-            if (all || x.lastSeen != iter) {
-                if (x.labels != null) {
-                    x.ref = app.append(x.ref, x.labels, ts, StaleNaN.VALUE);
-                }
+        for (int i = 0; i < prevSeen.size(); i++) {
+            int x = prevSeen.get(i);
+            if ((all || cache.lastSeen(x) != iter) && cache.labels(x) != null) {
+                cache.ref(x, app.append(cache.ref(x), cache.labels(x), ts, StaleNaN.VALUE));
             }
         }
         for (Labels l : relabeledAway) {
@@ -519,9 +528,10 @@ final class ScrapeLoop {
     synchronized void writeEndOfRunStaleness(long ts) {
         Appender app = storage.appender();
         try {
-            for (SeriesCache.Entry x : prevSeen) {
-                if (x.labels != null) {
-                    app.append(x.ref, x.labels, ts, StaleNaN.VALUE);
+            for (int i = 0; i < prevSeen.size(); i++) {
+                int x = prevSeen.get(i);
+                if (cache.labels(x) != null) {
+                    app.append(cache.ref(x), cache.labels(x), ts, StaleNaN.VALUE);
                 }
             }
             if (reported) {
@@ -535,6 +545,43 @@ final class ScrapeLoop {
             LOG.log(Level.WARNING, "writing stale markers for " + target + " failed", e);
         }
         prevSeen.clear();
+    }
+
+    /** A growable list of ints (entry ids). */
+    static final class IntList {
+        private int[] a = new int[64];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int get(int i) {
+            return a[i];
+        }
+
+        int size() {
+            return n;
+        }
+
+        void clear() {
+            n = 0;
+        }
+
+        /** Applies an id mapping (-1 drops the element). */
+        void remap(int[] map) {
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int v = map[a[i]];
+                if (v >= 0) {
+                    a[m++] = v;
+                }
+            }
+            n = m;
+        }
     }
 
     /** For tests: the number of cached series. */
