@@ -80,10 +80,32 @@ final class HttpFetcher {
             if (ssl != null) {
                 b.sslContext(ssl);
             }
+            javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+            boolean custom = false;
+            if (!config.tls().serverName().isEmpty()) {
+                params.setServerNames(List.of(new javax.net.ssl.SNIHostName(config.tls().serverName())));
+                custom = true;
+            }
+            if (!config.tls().minVersion().isEmpty() || !config.tls().maxVersion().isEmpty()) {
+                params.setProtocols(protocols(config.tls().minVersion(), config.tls().maxVersion()));
+                custom = true;
+            }
+            if (custom) {
+                b.sslParameters(params);
+            }
         } catch (Exception e) {
             throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
         }
         this.client = b.build();
+    }
+
+    /** TLS protocol names from Prometheus's {@code min_version}/{@code max_version} ({@code TLS10}..{@code TLS13}). */
+    static String[] protocols(String min, String max) {
+        String[] all = {"TLS10", "TLS11", "TLS12", "TLS13"};
+        String[] names = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
+        int lo = min.isEmpty() ? 2 : java.util.Arrays.asList(all).indexOf(min);
+        int hi = max.isEmpty() ? 3 : java.util.Arrays.asList(all).indexOf(max);
+        return java.util.Arrays.copyOfRange(names, lo, Math.max(lo, hi) + 1);
     }
 
     private static SSLContext sslContext(HttpClientConfig.TlsConfig tls) throws Exception {

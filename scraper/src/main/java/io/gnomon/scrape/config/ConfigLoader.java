@@ -50,7 +50,7 @@ public final class ConfigLoader {
         "extra_scrape_metrics");
     private static final Set<String> HTTP_CLIENT = Node.keys("basic_auth", "authorization", "oauth2", "bearer_token",
         "bearer_token_file", "tls_config", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header",
-        "follow_redirects", "enable_http2", "http_headers");
+        "follow_redirects", "enable_http2");
     private static final Set<String> SCRAPE;
     /** Discovery mechanisms Prometheus has and Gnomon does not: refused by name. */
     private static final List<String> UNSUPPORTED_SD = List.of("azure_sd_configs", "consul_sd_configs",
@@ -382,6 +382,11 @@ public final class ConfigLoader {
             if (hasCert != hasKey) {
                 throw f.get("tls_config").error(hasCert ? "exactly one of key or key_file must be configured when a client certificate is configured"
                     : "exactly one of cert or cert_file must be configured when a client key is configured");
+            }
+            if (hasCert) {
+                // Refused rather than ignored: a target expecting a client certificate would fail
+                // in a way that looks like a network problem.
+                throw f.get("tls_config").error("client certificates (cert, cert_file, key, key_file) are not supported by Gnomon yet");
             }
             for (String v : new String[] {"min_version", "max_version"}) {
                 if (t.has(v) && !List.of("TLS10", "TLS11", "TLS12", "TLS13").contains(t.string(v, ""))) {
