@@ -61,12 +61,17 @@ final class HttpFetcher {
     private final ScheduledExecutorService timer;
     private final String userAgent;
 
-    HttpFetcher(HttpClientConfig config, boolean https, BufferPool pool, ScheduledExecutorService timer, String userAgent) {
+    HttpFetcher(HttpClientConfig config, boolean https, BufferPool pool, ScheduledExecutorService timer, String userAgent,
+                java.util.concurrent.Executor ioExecutor) {
         this.config = config;
         this.pool = pool;
         this.timer = timer;
         this.userAgent = userAgent;
         HttpClient.Builder b = HttpClient.newBuilder()
+            // A small fixed pool shared by all clients instead of each client's cached pool: fewer
+            // threads woken per response (profiled: the cached pool's ~20 threads cost as much
+            // CPU as parsing at 1,000 targets). Everything run on it is non-blocking.
+            .executor(ioExecutor)
             .connectTimeout(Duration.ofSeconds(30))
             .followRedirects(config.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
             // h2c upgrade on plain HTTP confuses some exporters; Prometheus speaks HTTP/1.1 there too.

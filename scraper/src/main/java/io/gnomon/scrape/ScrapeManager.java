@@ -57,6 +57,7 @@ public final class ScrapeManager implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ScheduledThreadPoolExecutor discoveryTimer;
     private final ExecutorService workers;
+    private final ExecutorService httpIo;
     private final BufferPool pool = new BufferPool();
     private final ScrapeStats stats = new ScrapeStats();
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
@@ -71,6 +72,7 @@ public final class ScrapeManager implements AutoCloseable {
         this.discoveryTimer = new ScheduledThreadPoolExecutor(1, daemon("gnomon-discovery"));
         this.discoveryTimer.setRemoveOnCancelPolicy(true);
         this.workers = Executors.newFixedThreadPool(options.workers(), daemon("gnomon-scrape-worker"));
+        this.httpIo = Executors.newFixedThreadPool(2, daemon("gnomon-scrape-http"));
     }
 
     private static ThreadFactory daemon(String name) {
@@ -144,7 +146,7 @@ public final class ScrapeManager implements AutoCloseable {
     }
 
     HttpFetcher fetcher(ScrapeConfig c) {
-        return new HttpFetcher(c.http(), "https".equals(c.scheme()), pool, timer, options.userAgent());
+        return new HttpFetcher(c.http(), "https".equals(c.scheme()), pool, timer, options.userAgent(), httpIo);
     }
 
     ScrapeLoop newLoop(Target t, ScrapeConfig c, HttpFetcher f) {
@@ -172,6 +174,7 @@ public final class ScrapeManager implements AutoCloseable {
         timer.shutdownNow();
         discoveryTimer.shutdownNow();
         workers.shutdown();
+        httpIo.shutdownNow();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
                 workers.shutdownNow();
