@@ -442,7 +442,8 @@ public final class Evaluator {
     SeriesSet select(VectorSelector vs, long mint, long maxt) {
         Querier q = db.querier(mint, maxt);
         queriers.add(q);
-        return q.select(false, SelectHints.range(mint, maxt), matchers(vs));
+        // Sorted, as Prometheus's merge of head and blocks yields them: results and group order follow label order.
+        return q.select(true, SelectHints.range(mint, maxt), matchers(vs));
     }
 
     /**
