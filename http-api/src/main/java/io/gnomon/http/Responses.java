@@ -34,6 +34,14 @@ public final class Responses {
         return r;
     }
 
+    /** A JSON response whose body was written into {@code body} (which the response now owns). */
+    public static FullHttpResponse json(HttpResponseStatus status, ByteBuf body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return r;
+    }
+
     /** A success envelope around already-encoded JSON {@code data}. */
     public static FullHttpResponse success(String dataJson) {
         return json(HttpResponseStatus.OK, "{\"status\":\"success\",\"data\":" + dataJson + "}");
