@@ -14,7 +14,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -108,7 +107,7 @@ public final class HttpServer implements Closeable {
                 p.addLast("codec", new HttpServerCodec(MAX_LINE_AND_HEADER_BYTES, MAX_LINE_AND_HEADER_BYTES, 8192));
                 p.addLast("idle", new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS));
                 p.addLast("continue", new HttpServerExpectContinueHandler());
-                p.addLast("aggregate", new HttpObjectAggregator(options.maxBodyBytes()));
+                p.addLast("aggregate", new CappedAggregator(router, options.maxBodyBytes()));
                 p.addLast("compress", new HttpContentCompressor());
                 p.addLast("router", new RouterHandler(router, handlerPool, cors));
             }
