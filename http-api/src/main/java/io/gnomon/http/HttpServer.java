@@ -40,12 +40,13 @@ public final class HttpServer implements Closeable {
      *
      * @param corsOrigin regex (fully anchored) of origins allowed cross-origin access to
      *                   {@code /api/}; null for no CORS headers
+     * @param security   TLS, basic auth and extra headers ({@code --web.config.file})
      */
     public record Options(String listenAddress, int maxBodyBytes, int idleTimeoutSeconds, int maxConnections,
-                          String corsOrigin) {
+                          String corsOrigin, WebSecurity security) {
 
         public Options(String listenAddress, int maxBodyBytes, int idleTimeoutSeconds, int maxConnections) {
-            this(listenAddress, maxBodyBytes, idleTimeoutSeconds, maxConnections, null);
+            this(listenAddress, maxBodyBytes, idleTimeoutSeconds, maxConnections, null, WebSecurity.NONE);
         }
     }
 
@@ -104,12 +105,15 @@ public final class HttpServer implements Closeable {
                 }
                 ch.closeFuture().addListener(f -> connections.decrementAndGet());
                 ChannelPipeline p = ch.pipeline();
+                if (options.security().ssl() != null) {
+                    p.addLast("tls-only", new TlsOnly(options.security().ssl()));
+                }
                 p.addLast("codec", new HttpServerCodec(MAX_LINE_AND_HEADER_BYTES, MAX_LINE_AND_HEADER_BYTES, 8192));
                 p.addLast("idle", new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS));
                 p.addLast("continue", new HttpServerExpectContinueHandler());
                 p.addLast("aggregate", new CappedAggregator(router, options.maxBodyBytes()));
                 p.addLast("compress", new HttpContentCompressor());
-                p.addLast("router", new RouterHandler(router, handlerPool, cors));
+                p.addLast("router", new RouterHandler(router, handlerPool, cors, options.security()));
             }
         };
     }

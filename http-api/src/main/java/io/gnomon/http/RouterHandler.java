@@ -35,12 +35,18 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Router router;
     private final ExecutorService pool;
     private final Cors cors;
+    private final WebSecurity security;
 
     RouterHandler(Router router, ExecutorService pool, Cors cors) {
+        this(router, pool, cors, WebSecurity.NONE);
+    }
+
+    RouterHandler(Router router, ExecutorService pool, Cors cors, WebSecurity security) {
         super(false);
         this.router = router;
         this.pool = pool;
         this.cors = cors;
+        this.security = security;
     }
 
     @Override
@@ -51,6 +57,50 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, false, null, decodeFailure(dr.cause()));
             return;
         }
+        if (security.authRequired()) {
+            String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            Boolean known = security.cached(authorization);
+            if (known == null) {
+                // bcrypt takes tens of milliseconds: verify on the worker pool, then carry on there.
+                try {
+                    pool.execute(() -> {
+                        if (security.verify(authorization)) {
+                            dispatch(ctx, req);
+                        } else {
+                            unauthorized(ctx, req);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    req.release();
+                    write(ctx, false, null, overloaded());
+                }
+                return;
+            }
+            if (!known) {
+                unauthorized(ctx, req);
+                return;
+            }
+        }
+        dispatch(ctx, req);
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        req.release();
+        FullHttpResponse r = Responses.text(HttpResponseStatus.UNAUTHORIZED, "Unauthorized\n");
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic");
+        write(ctx, keepAlive, null, r);
+    }
+
+    private static FullHttpResponse overloaded() {
+        FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+            "server overloaded: too many requests in progress");
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        return r;
+    }
+
+    /** Routes an authorized request; may run on the event loop or (after a bcrypt check) on a worker. */
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String path = new QueryStringDecoder(req.uri()).path();
         // Cross-origin headers belong to the API only, as in Prometheus.
@@ -101,10 +151,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 admission.release();
             }
             req.release();
-            FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                "server overloaded: too many requests in progress");
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            write(ctx, keepAlive, origin, r);
+            write(ctx, keepAlive, origin, overloaded());
         }
     }
 
@@ -141,6 +188,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (origin != null) {
             cors.apply(origin, r.headers());
         }
+        security.headers().forEach((k, v) -> r.headers().set(k, v));
         HttpUtil.setContentLength(r, r.content().readableBytes());
         if (keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

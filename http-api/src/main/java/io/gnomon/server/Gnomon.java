@@ -79,7 +79,8 @@ public final class Gnomon implements Closeable {
         notReadyReason = "replaying the write-ahead log";
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
             Math.max(64 * 1024 * 1024, remoteWrite.limits().maxBodySize()), (int) flags.duration("web.read-timeout").toSeconds(),
-            (int) flags.integer("web.max-connections"), flags.string("web.cors.origin")), routes());
+            (int) flags.integer("web.max-connections"), flags.string("web.cors.origin"),
+            WebConfigFile.load(Path.of(flags.string("web.config.file")))), routes());
         address = http.start();
 
         db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
