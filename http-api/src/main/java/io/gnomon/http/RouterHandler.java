@@ -127,7 +127,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (route.inline()) {
-            write(ctx, keepAlive, origin, run(route, req));
+            write(ctx, keepAlive, origin, run(ctx, route, req));
             return;
         }
         Route.Admission admission = route.admission();
@@ -139,7 +139,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             pool.execute(() -> {
                 try {
-                    write(ctx, keepAlive, origin, run(route, req));
+                    write(ctx, keepAlive, origin, run(ctx, route, req));
                 } finally {
                     if (admission != null) {
                         admission.release();
@@ -168,7 +168,8 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_data", "malformed HTTP request: " + cause.getMessage());
     }
 
-    private static FullHttpResponse run(Route route, FullHttpRequest req) {
+    private static FullHttpResponse run(ChannelHandlerContext ctx, Route route, FullHttpRequest req) {
+        ClientConnection.enter(ctx.channel());
         try {
             FullHttpResponse r = route.handler().handle(req);
             if (req.method() == HttpMethod.HEAD) {
@@ -180,6 +181,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
                 "internal error: " + e);
         } finally {
+            ClientConnection.exit();
             req.release();
         }
     }

@@ -1,5 +1,6 @@
 package io.gnomon.http.api;
 
+import io.gnomon.http.ClientConnection;
 import io.gnomon.http.Json;
 import io.gnomon.http.JsonOut;
 import io.gnomon.http.Responses;
@@ -129,7 +130,7 @@ public final class QueryApi {
         long t = p.time("time", System.currentTimeMillis());
         QueryOptions o = options(p);
         int limit = limit(p);
-        return result(engine.instantQuery(db.get(), q, t, o), limit, wantsStats(p));
+        return result(engine.instantQuery(db.get(), q, t, o, ClientConnection.gone()), limit, wantsStats(p));
     }
 
     private FullHttpResponse queryRange(ApiParams p) {
@@ -148,7 +149,7 @@ public final class QueryApi {
             throw new ApiParams.BadParam("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
         int limit = limit(p);
-        return result(engine.rangeQuery(db.get(), q, start, end, step, options(p)), limit, wantsStats(p));
+        return result(engine.rangeQuery(db.get(), q, start, end, step, options(p), ClientConnection.gone()), limit, wantsStats(p));
     }
 
     /** Any non-empty {@code stats} asks for statistics, as in Prometheus 2.42. */
