@@ -57,6 +57,15 @@ final class EvalContext {
         samples -= n;
     }
 
+    long samples() {
+        return samples;
+    }
+
+    /** Sets the samples held (after a node's inputs are released and its result counted). */
+    void resetSamples(long n) {
+        samples = n;
+    }
+
     /** Samples loaded for the query's statistics (see {@code QueryStats}). */
     void countQueryable(long n) {
         queryableSamples += n;

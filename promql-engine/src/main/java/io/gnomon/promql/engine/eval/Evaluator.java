@@ -230,10 +230,38 @@ public final class Evaluator {
 
     Object eval(Expr e, Grid g) {
         ctx.check("expression evaluation");
-        if (g.n() > 1 && isStepInvariant(e)) {
-            return replicate(evalNode(e, g.single()), g);
+        if (e instanceof ParenExpr p) {
+            return eval(p.expr(), g);
         }
-        return evalNode(e, g);
+        long mark = ctx.samples();
+        Object r = g.n() > 1 && isStepInvariant(e) ? replicate(evalNode(e, g.single()), g) : evalNode(e, g);
+        // --query.max-samples covers every node's result, not only what selectors load: the
+        // result is counted while its inputs are still held (the peak), then the inputs are
+        // released, as Prometheus accounts them. Selectors count their own result as they load.
+        long own = resultSamples(r);
+        boolean leaf = e instanceof VectorSelector || e instanceof MatrixSelector || e instanceof SubqueryExpr;
+        if (!leaf) {
+            ctx.addSamples(own);
+        }
+        ctx.resetSamples(mark + own);
+        return r;
+    }
+
+    /** Samples a node's result holds: present points of vectors, materialized points of matrices. */
+    private static long resultSamples(Object r) {
+        long n = 0;
+        if (r instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof StepSeries s) {
+                    n += s.count();
+                }
+            }
+        } else if (r instanceof RangeMatrix m && m.series() != null) {
+            for (RangeSeries s : m.series()) {
+                n += s.n;
+            }
+        }
+        return n;
     }
 
     private Object evalNode(Expr e, Grid g) {
