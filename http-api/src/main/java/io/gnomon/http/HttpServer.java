@@ -108,8 +108,13 @@ public final class HttpServer implements Closeable {
                 if (options.security().ssl() != null) {
                     p.addLast("tls-only", new TlsOnly(options.security().ssl()));
                 }
-                p.addLast("codec", new HttpServerCodec(MAX_LINE_AND_HEADER_BYTES, MAX_LINE_AND_HEADER_BYTES, 8192));
+                RequestDeadline deadline = new RequestDeadline(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
+                // Both see raw bytes: a connection is idle when no byte moves, and a request must be
+                // complete within the read timeout however its bytes trickle in.
                 p.addLast("idle", new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS));
+                p.addLast("deadline", deadline);
+                p.addLast("codec", new HttpServerCodec(MAX_LINE_AND_HEADER_BYTES, MAX_LINE_AND_HEADER_BYTES, 8192));
+                p.addLast("deadline-end", deadline.end());
                 p.addLast("continue", new HttpServerExpectContinueHandler());
                 p.addLast("aggregate", new CappedAggregator(router, options.maxBodyBytes()));
                 p.addLast("compress", new HttpContentCompressor());

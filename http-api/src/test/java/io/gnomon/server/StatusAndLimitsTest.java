@@ -116,6 +116,37 @@ class StatusAndLimitsTest {
         assertTrue(raw("GARBAGE\r\n\r\n").startsWith("HTTP/1.1 400"));
     }
 
+    /** A client trickling its request in is cut off at the read timeout, idle or not. */
+    @Test
+    void slowRequestsTimeOut() throws Exception {
+        try (Gnomon g = new Gnomon(Flags.parse(new String[] {"--web.listen-address=127.0.0.1:0",
+                "--storage.tsdb.path=" + dataDir.resolve("slow"), "--web.read-timeout=1s"}), BuildInfo.load())) {
+            int p = g.start().getPort();
+            try (Socket s = new Socket("127.0.0.1", p)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                long t0 = System.nanoTime();
+                String answer = "";
+                byte[] req = "GET /api/v1/labels HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.US_ASCII);
+                try {
+                    for (byte b : req) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(100); // never idle for long, but never done
+                    }
+                } catch (java.io.IOException closed) {
+                    // the server closed the connection: expected
+                }
+                answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+                assertTrue((System.nanoTime() - t0) / 1e9 < 8, "cut off near the 1 s read timeout");
+            }
+            // A normal request on a fresh connection is unaffected.
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/api/v1/labels")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
     private static String raw(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
