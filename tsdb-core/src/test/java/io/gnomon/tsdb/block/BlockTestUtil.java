@@ -26,6 +26,12 @@ final class BlockTestUtil {
     /** A multiple of 2 h. */
     static final long T0 = 1_699_999_200_000L;
 
+    /**
+     * The NaN that Go's {@code math.NaN()} and {@code strconv.ParseFloat("NaN")} return
+     * (0x7FF8000000000001), so samples that go through OpenMetrics text keep their bits.
+     */
+    static final double GO_NAN = Double.longBitsToDouble(0x7FF8000000000001L);
+
     private BlockTestUtil() {
     }
 
@@ -90,7 +96,7 @@ final class BlockTestUtil {
                     case 0 -> v += rnd.nextInt(100);
                     case 1 -> v = rnd.nextGaussian() * 1000;
                     case 2 -> v = 42;
-                    default -> v = rnd.nextInt(20) == 0 ? Double.NaN : rnd.nextInt(10);
+                    default -> v = rnd.nextInt(20) == 0 ? GO_NAN : rnd.nextInt(10);
                 }
                 ref = app.append(ref, l, t, v);
             }
