@@ -57,7 +57,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * mvn -B -q -DskipTests package -pl benchmarks -am
- * java -Xmx6g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar io.gnomon.bench.BlockSideBySide \
+ * java -Xmx6g -Xmn32m -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar io.gnomon.bench.BlockSideBySide \
  *     [--series=100000] [--prom-series=2000] [--query-series=10000] [--work=/tmp/gnomon-blockbench] \
  *     [--prometheus=/usr/bin/prometheus] [--promtool=/usr/bin/promtool]
  * </pre>
@@ -303,30 +303,39 @@ public final class BlockSideBySide {
     record Measured(BlockMeta meta, double cpuSeconds, double wallSeconds, long allocated, long peakAboveBase) {
         void print(int n) {
             double per = 1e6 / n;
-            System.out.printf(Locale.ROOT, "Gnomon: %.2f s CPU (%.2f s wall), %.0f MiB allocated, peak heap %.0f MiB above the"
+            System.out.printf(Locale.ROOT, "Gnomon: %.2f s CPU (%.2f s wall), %.0f MiB allocated, peak live heap %.1f MiB above the"
                     + " live data before it%n", cpuSeconds, wallSeconds, allocated / 1048576.0, peakAboveBase / 1048576.0);
             System.out.printf(Locale.ROOT, "  per million series: CPU %.2f s, peak %.0f MiB%n", cpuSeconds * per,
                     peakAboveBase / 1048576.0 * per);
         }
     }
 
+    /**
+     * Runs a write and measures CPU, allocation and the peak <em>live</em> heap: the largest heap
+     * occupancy right after a GC during the write (run with a small young generation, e.g.
+     * {@code -Xmn32m}, so that GCs are frequent), minus the live heap before it.
+     */
     private static Measured measure(Write w) throws IOException {
         long base = usedAfterGc();
-        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         AtomicLong peak = new AtomicLong(base);
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                long u = mem.getHeapMemoryUsage().getUsed();
-                peak.accumulateAndGet(u, Math::max);
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
+        javax.management.NotificationListener listener = (n, hb) -> {
+            if (n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
+                        .from((javax.management.openmbean.CompositeData) n.getUserData());
+                long used = 0;
+                for (java.lang.management.MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) {
+                    used += u.getUsed();
                 }
+                peak.accumulateAndGet(used, Math::max);
             }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        };
+        List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter e) {
+                e.addNotificationListener(listener, null, null);
+                emitters.add(e);
+            }
+        }
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long a0 = tb.getCurrentThreadAllocatedBytes();
         long c0 = cpu();
@@ -335,7 +344,14 @@ public final class BlockSideBySide {
         long c1 = cpu();
         long w1 = System.nanoTime();
         long a1 = tb.getCurrentThreadAllocatedBytes();
-        sampler.interrupt();
+        System.gc(); // the last young collection reports what was live at the end
+        for (javax.management.NotificationEmitter e : emitters) {
+            try {
+                e.removeNotificationListener(listener);
+            } catch (javax.management.ListenerNotFoundException ignored) {
+                // removed already
+            }
+        }
         return new Measured(m, (c1 - c0) / 1e9, (w1 - w0) / 1e9, a1 - a0, peak.get() - base);
     }
 
