@@ -24,6 +24,10 @@ final class Scraping implements AutoCloseable {
     private final ScrapeManager manager;
     private String selfAddress;
     private volatile PrometheusConfig config;
+    /** The text of the configuration in effect (for status/config), whether the last reload worked, and when it last did. */
+    private volatile String yaml = "";
+    private volatile boolean lastReloadSuccessful = true;
+    private volatile java.time.Instant lastSuccess = java.time.Instant.now();
 
     private Scraping(String configFile, ScrapeManager manager) {
         this.configFile = configFile;
@@ -34,6 +38,18 @@ final class Scraping implements AutoCloseable {
     static PrometheusConfig loadConfig(String configFile, String selfAddress) {
         return configFile == null || configFile.isEmpty() ? ConfigLoader.embeddedDefault(selfAddress)
             : ConfigLoader.load(Path.of(configFile));
+    }
+
+    /** The file's text, or the embedded default's; empty when unreadable (the load then fails anyway). */
+    private String text() {
+        if (configFile == null || configFile.isEmpty()) {
+            return ConfigLoader.embeddedDefaultYaml(selfAddress);
+        }
+        try {
+            return java.nio.file.Files.readString(Path.of(configFile));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     static Scraping start(String configFile, PrometheusConfig initial, Appendable storage, String version, InetSocketAddress self) {
@@ -50,6 +66,7 @@ final class Scraping implements AutoCloseable {
         if (configFile == null || configFile.isEmpty()) {
             c = ConfigLoader.embeddedDefault(s.selfAddress);
         }
+        s.yaml = s.text();
         m.apply(c);
         s.config = c;
         return s;
@@ -69,10 +86,32 @@ final class Scraping implements AutoCloseable {
      * @throws ConfigException when the file does not load; the running configuration is kept
      */
     synchronized void reload() {
-        PrometheusConfig c = loadConfig(configFile, selfAddress);
+        String text = text();
+        PrometheusConfig c;
+        try {
+            c = loadConfig(configFile, selfAddress);
+        } catch (RuntimeException e) {
+            lastReloadSuccessful = false;
+            throw e;
+        }
         manager.apply(c);
         config = c;
+        yaml = text;
+        lastReloadSuccessful = true;
+        lastSuccess = java.time.Instant.now();
         LOG.info("completed loading of configuration file " + (configFile.isEmpty() ? "<embedded default>" : configFile));
+    }
+
+    String yaml() {
+        return yaml;
+    }
+
+    boolean lastReloadSuccessful() {
+        return lastReloadSuccessful;
+    }
+
+    java.time.Instant lastSuccess() {
+        return lastSuccess;
     }
 
     ScrapeManager manager() {

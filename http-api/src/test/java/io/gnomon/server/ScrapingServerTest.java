@@ -117,6 +117,8 @@ class ScrapingServerTest {
             assertEquals(500, bad.statusCode());
             assertTrue(bad.body().contains("prometheus.yml:3: scrape_configs[0].scrape_intervall"), bad.body());
             assertEquals(1, ((List<Object>) data(send(base, "GET", "/api/v1/targets")).get("activeTargets")).size());
+            assertTrue(send(base, "GET", "/api/v1/status/runtimeinfo").body().contains("\"reloadConfigSuccess\":false"));
+            assertTrue(send(base, "GET", "/api/v1/status/config").body().contains("job_name: fx"), "the configuration in effect");
 
             // a good one removing the job: the target goes, its series end (stale marker)
             Files.writeString(cfg, "scrape_configs: []\n");

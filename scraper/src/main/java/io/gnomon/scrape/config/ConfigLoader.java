@@ -108,9 +108,13 @@ public final class ConfigLoader {
      * {@code gnomon}, scraping this server's own {@code /metrics} every 15s.
      */
     public static PrometheusConfig embeddedDefault(String selfAddress) {
-        String yaml = "global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n"
+        return new ConfigLoader("<embedded default>", Path.of(".")).parse(embeddedDefaultYaml(selfAddress));
+    }
+
+    /** The text of {@link #embeddedDefault}. */
+    public static String embeddedDefaultYaml(String selfAddress) {
+        return "global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n"
             + "scrape_configs:\n  - job_name: gnomon\n    static_configs:\n      - targets: ['" + selfAddress + "']\n";
-        return new ConfigLoader("<embedded default>", Path.of(".")).parse(yaml);
     }
 
     private static String decode(String file, byte[] bytes) {
