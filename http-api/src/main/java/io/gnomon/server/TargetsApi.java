@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -184,8 +183,4 @@ final class TargetsApi {
         sb.append(':');
         Json.appendQuoted(sb, v);
     }
-
-    /** Unused import guard for List (kept for readers of the shape above). */
-    @SuppressWarnings("unused")
-    private static final List<String> STATES = List.of("active", "dropped", "any");
 }
