@@ -38,7 +38,7 @@ public final class ConfigLoader {
 
     /** Sections Prometheus has that Gnomon accepts without acting on them (yet). */
     static final List<String> IGNORED_SECTIONS = List.of("rule_files", "alerting", "remote_write", "remote_read",
-        "storage", "tracing", "runtime", "scrape_config_files");
+        "storage", "tracing", "runtime");
 
     private static final Set<String> TOP = Node.keys("global", "scrape_configs", "otlp", "rule_files", "alerting",
         "remote_write", "remote_read", "storage", "tracing", "runtime", "scrape_config_files");
@@ -148,6 +148,10 @@ public final class ConfigLoader {
             if (f.map.containsKey(s)) {
                 ignored.add(s);
             }
+        }
+        if (f.has("scrape_config_files")) {
+            // Refused, not ignored: the jobs in those files would silently not be scraped.
+            throw f.get("scrape_config_files").error("scrape_config_files is not supported by Gnomon yet; put the jobs in scrape_configs");
         }
         if (f.has("rule_files")) {
             f.get("rule_files").strings(); // must at least be a list of strings

@@ -165,6 +165,7 @@ class ConfigLoaderTest {
             {"scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n", "kubernetes_sd_configs is not supported by Gnomon"},
             {"scrape_configs:\n  - job_name: a\n    job_name: b\n", "already defined"},
             {"bogus: 1\n", "field bogus not found"},
+            {"scrape_config_files: ['jobs/*.yml']\n", "scrape_config_files is not supported by Gnomon"},
             {"otlp:\n  promote_all_resource_attributes: true\n  promote_resource_attributes: [a]\n", "cannot be configured simultaneously"},
             {"otlp:\n  promote_resource_attributes: [a, a]\n", "duplicated promoted OTel resource attribute"},
             {"otlp:\n  translation_strategy: Bogus\n", "unsupported OTLP translation strategy"},
