@@ -20,8 +20,9 @@ import java.util.Map;
  * UCUM units are spelled out ({@code s} -> {@code seconds}, {@code By} -> {@code bytes},
  * {@code 1} -> nothing, see {@link #UNITS}).
  *
- * <p>Labels: with escaping, every character outside {@code [a-zA-Z0-9_]} becomes {@code _}, runs
- * of underscores after the first character collapse, and a leading digit gets {@code key_}.
+ * <p>Labels: with escaping, every character outside {@code [a-zA-Z0-9_]} becomes {@code _} (merged
+ * with an underscore before it, so {@code a..b} is {@code a_b} while {@code __reserved__} stays),
+ * and a leading digit gets {@code key_}.
  */
 public final class Names {
 
@@ -217,7 +218,7 @@ public final class Names {
             char c = key.charAt(i);
             boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
             char out = valid ? c : '_';
-            if (out == '_' && sb.length() > 0 && sb.charAt(sb.length() - 1) == '_' && !leadingUnderscores(sb)) {
+            if (!valid && sb.length() > 0 && sb.charAt(sb.length() - 1) == '_' && !leadingUnderscores(sb)) {
                 continue;
             }
             if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
