@@ -24,7 +24,7 @@ import java.lang.management.ThreadMXBean;
  * <li>OTLP/HTTP protobuf, cumulative and delta, uncompressed (the SDK's default) and gzip;
  * <li>OTLP/gRPC (the message path after HTTP/2 framing), cumulative and delta.
  * </ul>
- * Two shapes: "batch" = 40 requests of 500 series x 240 samples (the remote-write harness's
+ * Two shapes: "batch" = 20 requests of 500 series x 240 samples (the remote-write harness's
  * steady workload), and "export" = 200 rounds of 2,000 series x 1 sample (what an SDK or Collector
  * sends every interval). Prints one line per round and shape; read the later rounds.
  *
@@ -37,7 +37,7 @@ public final class OtlpCpuTime {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        run("batch", 40, 500, 240, rounds);
+        run("batch", 20, 500, 240, rounds);
         run("export", 200, 2000, 1, rounds);
     }
 

@@ -65,6 +65,40 @@ final class MetricsConverter {
     private final DeltaStore.SumResult sumResult = new DeltaStore.SumResult();
     private final DeltaStore.HistogramResult histResult = new DeltaStore.HistogramResult();
 
+    /**
+     * Series of recently seen points: translating attributes and building (interning) labels is
+     * most of a point's cost, and senders repeat the same series every interval. Keyed by the
+     * metric name, the resource/scope context and the raw attribute strings; bounded, cleared
+     * when full. Also remembers series refs and whether metadata was written.
+     */
+    private final java.util.HashMap<SeriesKey, Cached> cache = new java.util.HashMap<>();
+    static final int CACHE_LIMIT = 100_000;
+    private String context;
+
+    private record SeriesKey(String name, String context, String[] kv, double[] bounds, int hash) {
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SeriesKey k && hash == k.hash && name.equals(k.name) && context.equals(k.context)
+                && java.util.Arrays.equals(kv, k.kv) && java.util.Arrays.equals(bounds, k.bounds);
+        }
+    }
+
+    /** Labels of a point's series (one, or a histogram's buckets, sum, count) and their refs. */
+    private static final class Cached {
+        final Labels[] labels;
+        final long[] refs;
+
+        Cached(Labels[] labels) {
+            this.labels = labels;
+            this.refs = new long[labels.length];
+        }
+    }
+
     private Appender app;
     private Outcome outcome;
     private DeltaStore.Undo undo;
@@ -183,6 +217,18 @@ final class MetricsConverter {
 
     private void scope(ScopeMetrics sm, String baseError) {
         InstrumentationScope scope = sm.getScope();
+        StringBuilder ctx = new StringBuilder(64).append(job).append('\0').append(instance);
+        for (String b : base) {
+            ctx.append('\0').append(b);
+        }
+        if (options.promoteScopeMetadata()) {
+            ctx.append('\1').append(scope.getName()).append('\0').append(scope.getVersion()).append('\0')
+                .append(sm.getSchemaUrl());
+            for (KeyValue kv : scope.getAttributesList()) {
+                ctx.append('\0').append(kv.getKey()).append('\0').append(stringOf(kv.getValue()));
+            }
+        }
+        context = ctx.toString();
         scopeHash = hashAttributes(scope.getAttributesList(), resourceHash * 31 + scope.getName().hashCode())
             * 31 + scope.getVersion().hashCode();
         for (Metric m : sm.getMetricsList()) {
@@ -400,7 +446,8 @@ final class MetricsConverter {
 
     private void number(NumberDataPoint p, InstrumentationScope scope, String schemaUrl, boolean counter,
                         boolean deltaT, Metadata md) {
-        if (!checkPoint(p.getAttributesList(), scope, schemaUrl, p.getTimeUnixNano())) {
+        if (p.getTimeUnixNano() == 0) {
+            outcome.rejectPoint(Reason.MISSING_TIMESTAMP, "metric \"" + metricName + "\"", null);
             return;
         }
         double v;
@@ -415,43 +462,87 @@ final class MetricsConverter {
                 v = 0;
             }
         }
-        Labels l;
-        try {
-            l = series(metricName, null, null);
-        } catch (InvalidLabelsException e) {
-            outcome.rejectPoint(Reason.INVALID_NAME, "metric \"" + metricName + "\"", e.getMessage());
-            return;
+        SeriesKey key = key(p.getAttributesList(), null);
+        Cached c = key == null ? null : cache.get(key);
+        boolean fresh = c == null;
+        if (fresh) {
+            if (!checkPoint(p.getAttributesList(), scope, schemaUrl, p.getTimeUnixNano())) {
+                return;
+            }
+            try {
+                c = new Cached(new Labels[] {series(metricName, null, null)});
+            } catch (InvalidLabelsException e) {
+                outcome.rejectPoint(Reason.INVALID_NAME, "metric \"" + metricName + "\"", e.getMessage());
+                return;
+            }
+            remember(key, c);
         }
+        Labels l = c.labels[0];
         long t = millis(p.getTimeUnixNano());
         seen(t);
         if (noRecordedValue(p.getFlags())) {
-            app.append(0, l, t, StaleNaN.VALUE);
+            c.refs[0] = app.append(c.refs[0], l, t, StaleNaN.VALUE);
             return;
         }
         long ref;
         if (deltaT) {
-            long key = streamKey(l.hash());
-            delta.addSum(key, l, p.getStartTimeUnixNano(), p.getTimeUnixNano(), v, nowMillis, undo, sumResult);
+            long skey = streamKey(l.hash());
+            delta.addSum(skey, l, p.getStartTimeUnixNano(), p.getTimeUnixNano(), v, nowMillis, undo, sumResult);
             if (!deltaAccepted(sumResult.status, l)) {
                 return;
             }
-            ref = sumResult.ref;
+            ref = sumResult.ref != 0 ? sumResult.ref : c.refs[0];
             if (sumResult.status == DeltaStore.Status.NEW_RUN && sumResult.runStartMillis != Long.MIN_VALUE) {
                 ref = app.appendCreatedTimestamp(ref, l, t, sumResult.runStartMillis);
             }
             ref = app.append(ref, l, t, sumResult.total);
-            sumResult.setRef(ref);
+            if (ref != sumResult.ref) {
+                sumResult.setRef(ref);
+            }
         } else {
-            ref = 0;
+            ref = c.refs[0];
             if (counter && p.getStartTimeUnixNano() != 0) {
-                ref = app.appendCreatedTimestamp(0, l, t, millis(p.getStartTimeUnixNano()));
+                ref = app.appendCreatedTimestamp(ref, l, t, millis(p.getStartTimeUnixNano()));
             }
             ref = app.append(ref, l, t, v);
         }
-        app.updateMetadata(ref, l, md);
+        c.refs[0] = ref;
+        if (fresh) {
+            app.updateMetadata(ref, l, md);
+        }
         for (io.opentelemetry.proto.metrics.v1.Exemplar e : p.getExemplarsList()) {
             exemplar(ref, l, e);
         }
+    }
+
+    /** The cache key of a point, or null when it has too many attributes to be worth one (refused later). */
+    private SeriesKey key(List<KeyValue> pa, double[] bounds) {
+        if (pa.size() + base.size() / 2 > options.maxAttributesPerPoint()) {
+            return null;
+        }
+        String[] kv = new String[pa.size() * 2];
+        int h = metricName.hashCode() * 31 + context.hashCode();
+        for (int i = 0; i < pa.size(); i++) {
+            KeyValue a = pa.get(i);
+            kv[2 * i] = a.getKey();
+            kv[2 * i + 1] = stringOf(a.getValue());
+            h = h * 31 + kv[2 * i].hashCode();
+            h = h * 31 + kv[2 * i + 1].hashCode();
+        }
+        if (bounds != null) {
+            h = h * 31 + java.util.Arrays.hashCode(bounds);
+        }
+        return new SeriesKey(metricName, context, kv, bounds, h);
+    }
+
+    private void remember(SeriesKey k, Cached c) {
+        if (k == null) {
+            return;
+        }
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(k, c);
     }
 
     private boolean deltaAccepted(DeltaStore.Status st, Labels l) {
@@ -477,7 +568,8 @@ final class MetricsConverter {
 
     private void histogram(HistogramDataPoint p, InstrumentationScope scope, String schemaUrl, boolean deltaT,
                            Metadata md) {
-        if (!checkPoint(p.getAttributesList(), scope, schemaUrl, p.getTimeUnixNano())) {
+        if (p.getTimeUnixNano() == 0) {
+            outcome.rejectPoint(Reason.MISSING_TIMESTAMP, "metric \"" + metricName + "\"", null);
             return;
         }
         int nb = p.getExplicitBoundsCount();
@@ -496,13 +588,22 @@ final class MetricsConverter {
                 return;
             }
         }
-        Labels[] ls;
-        try {
-            ls = histogramSeries(bounds, nc);
-        } catch (InvalidLabelsException e) {
-            outcome.rejectPoint(Reason.INVALID_NAME, "metric \"" + metricName + "\"", e.getMessage());
-            return;
+        SeriesKey key = key(p.getAttributesList(), bounds);
+        Cached cached = key == null ? null : cache.get(key);
+        boolean fresh = cached == null;
+        if (fresh) {
+            if (!checkPoint(p.getAttributesList(), scope, schemaUrl, p.getTimeUnixNano())) {
+                return;
+            }
+            try {
+                cached = new Cached(histogramSeries(bounds, nc));
+            } catch (InvalidLabelsException e) {
+                outcome.rejectPoint(Reason.INVALID_NAME, "metric \"" + metricName + "\"", e.getMessage());
+                return;
+            }
+            remember(key, cached);
         }
+        Labels[] ls = cached.labels.clone();
         long t = millis(p.getTimeUnixNano());
         seen(t);
         int buckets = nc == 0 ? 0 : nb + 1;
@@ -525,12 +626,12 @@ final class MetricsConverter {
         }
         double sum = p.hasSum() ? p.getSum() : Double.NaN;
         double count = unsigned(p.getCount());
-        long[] refs = new long[ls.length];
+        long[] refs = cached.refs.clone();
         long ctMillis = Long.MIN_VALUE;
         double[] values;
         if (deltaT) {
-            long key = streamKey(ls[ls.length - 1].hash());
-            delta.addHistogram(key, () -> full, p.getStartTimeUnixNano(), p.getTimeUnixNano(), bounds, counts,
+            long skey = streamKey(ls[ls.length - 1].hash());
+            delta.addHistogram(skey, () -> full, p.getStartTimeUnixNano(), p.getTimeUnixNano(), bounds, counts,
                 p.hasSum() ? sum : 0, count, nowMillis, undo, histResult);
             if (!deltaAccepted(histResult.status, ls[ls.length - 1])) {
                 return;
@@ -573,8 +674,11 @@ final class MetricsConverter {
         if (deltaT) {
             histResult.setRefs(refs);
         }
+        System.arraycopy(refs, 0, cached.refs, 0, refs.length);
         Labels countSeries = ls[ls.length - 1];
-        app.updateMetadata(refs[ls.length - 1], countSeries, md);
+        if (fresh) {
+            app.updateMetadata(refs[ls.length - 1], countSeries, md);
+        }
         for (io.opentelemetry.proto.metrics.v1.Exemplar e : p.getExemplarsList()) {
             double ev = e.getValueCase() == io.opentelemetry.proto.metrics.v1.Exemplar.ValueCase.AS_INT
                 ? e.getAsInt() : e.getAsDouble();
