@@ -99,6 +99,41 @@ class OtlpFuzzTest {
     }
 
     @Test
+    void memoryStaysFlatUnderRepeatedHostileBodies() throws Exception {
+        NumberDataPoint.Builder p = point(0, T, 1).toBuilder();
+        KeyValue kv = KeyValue.newBuilder().setKey("k").build();
+        for (int i = 0; i < 200_000; i++) {
+            p.addAttributes(kv);
+        }
+        byte[] wide = request(gauge("wide", "", p.build())).toByteArray();
+        byte[] huge = request(gauge("big", "", point(0, T, 1, "a", "x".repeat(1 << 20)))).toByteArray();
+        byte[] trunc = java.util.Arrays.copyOf(wide, wide.length / 2);
+        send(wide);
+        long baseline = usedAfterGc();
+        for (int i = 0; i < 30; i++) {
+            send(wide);
+            send(huge);
+            send(trunc);
+        }
+        long after = usedAfterGc();
+        // Nothing of a refused body is retained: live heap is back near where it started.
+        assertTrue(after - baseline < (32 << 20), "live heap grew by " + (after - baseline) + " bytes");
+    }
+
+    private void send(byte[] b) {
+        OtlpResponse r = rx.handleHttp("application/x-protobuf", null, b, 0, b.length);
+        assertTrue(r.status() == 200 || r.status() == 400, r.status() + " " + r.message());
+    }
+
+    private static long usedAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    @Test
     void hugeStringsAndDeepNesting() throws Exception {
         byte[] b = request(gauge("big", "", point(0, T, 1, "a", "x".repeat(5 << 20)))).toByteArray();
         OtlpResponse r = rx.handleHttp("application/x-protobuf", null, b, 0, b.length);
