@@ -45,6 +45,36 @@ public final class DeltaStore {
     private final int maxStreams;
     private final long stalenessMillis;
     private final SeriesLookup lookup;
+    /** Bucket layouts shared by all histogram streams that use them (most streams share a few). */
+    private final ConcurrentHashMap<Bounds, double[]> layouts = new ConcurrentHashMap<>();
+    private static final int MAX_LAYOUTS = 10_000;
+
+    private record Bounds(double[] v) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bounds b && java.util.Arrays.equals(v, b.v);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(v);
+        }
+    }
+
+    /** One shared copy of {@code bounds} (a private copy once too many layouts are known). */
+    private double[] layout(double[] bounds) {
+        Bounds k = new Bounds(bounds);
+        double[] shared = layouts.get(k);
+        if (shared != null) {
+            return shared;
+        }
+        double[] copy = bounds.clone();
+        if (layouts.size() >= MAX_LAYOUTS) {
+            return copy;
+        }
+        shared = layouts.putIfAbsent(new Bounds(copy), copy);
+        return shared == null ? copy : shared;
+    }
 
     public DeltaStore(int maxStreams, long stalenessMillis, SeriesLookup lookup) {
         this.maxStreams = maxStreams;
@@ -297,7 +327,7 @@ public final class DeltaStore {
             }
             if (restored != null) {
                 s.values = restored;
-                s.bounds = bounds.clone();
+                s.bounds = layout(bounds);
                 s.endNanos = startNanos;
             }
             Stream raced = streams.putIfAbsent(key, s);
@@ -329,7 +359,7 @@ public final class DeltaStore {
                 System.arraycopy(counts, 0, values, 0, counts.length);
                 values[counts.length] = sum;
                 values[counts.length + 1] = count;
-                s.bounds = sameBounds ? s.bounds : bounds.clone();
+                s.bounds = sameBounds ? s.bounds : layout(bounds);
                 out.status = Status.NEW_RUN;
                 out.runStartMillis = start == 0 ? Long.MIN_VALUE : Math.floorDiv(start, 1_000_000L);
             } else {
