@@ -89,7 +89,7 @@ final class MetricsConverter {
     }
 
     /** Labels of a point's series (one, or a histogram's buckets, sum, count) and their refs. */
-    private static final class Cached {
+    static final class Cached {
         final Labels[] labels;
         final long[] refs;
 
@@ -130,8 +130,28 @@ final class MetricsConverter {
         }
     }
 
+    /** Starts a request decoded by {@link WireConverter}. */
+    void begin(Appender app, Outcome outcome, DeltaStore.Undo undo, long nowMillis) {
+        this.app = app;
+        this.outcome = outcome;
+        this.undo = undo;
+        this.nowMillis = nowMillis;
+    }
+
     private void resource(ResourceMetrics rm) {
         List<KeyValue> ra = rm.getResource().getAttributesList();
+        String baseError = beginResource(ra);
+        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+            beginScope(sm.getScope(), sm.getSchemaUrl());
+            for (Metric m : sm.getMetricsList()) {
+                metric(m, sm.getScope(), sm.getSchemaUrl(), baseError);
+            }
+        }
+        endResource(ra);
+    }
+
+    /** Resource state for the series that follow; returns why its promoted attributes are invalid, or null. */
+    String beginResource(List<KeyValue> ra) {
         String name = null;
         String namespace = null;
         instance = null;
@@ -167,9 +187,11 @@ final class MetricsConverter {
                 base.add(stringOf(kv.getValue()));
             }
         }
-        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-            scope(sm, baseError);
-        }
+        return baseError;
+    }
+
+    /** Writes the resource's target_info when any of its series was written. */
+    void endResource(List<KeyValue> ra) {
         if (resourceMaxT != Long.MIN_VALUE) {
             targetInfo(ra);
         }
@@ -215,15 +237,15 @@ final class MetricsConverter {
         app.updateMetadata(app.append(0, l, resourceMaxT, 1), l, new Metadata("gauge", "", "Target metadata"));
     }
 
-    private void scope(ScopeMetrics sm, String baseError) {
-        InstrumentationScope scope = sm.getScope();
+    /** Scope state for the metrics that follow. */
+    void beginScope(InstrumentationScope scope, String schemaUrl) {
         StringBuilder ctx = new StringBuilder(64).append(job).append('\0').append(instance);
         for (String b : base) {
             ctx.append('\0').append(b);
         }
         if (options.promoteScopeMetadata()) {
             ctx.append('\1').append(scope.getName()).append('\0').append(scope.getVersion()).append('\0')
-                .append(sm.getSchemaUrl());
+                .append(schemaUrl);
             for (KeyValue kv : scope.getAttributesList()) {
                 ctx.append('\0').append(kv.getKey()).append('\0').append(stringOf(kv.getValue()));
             }
@@ -231,16 +253,18 @@ final class MetricsConverter {
         context = ctx.toString();
         scopeHash = hashAttributes(scope.getAttributesList(), resourceHash * 31 + scope.getName().hashCode())
             * 31 + scope.getVersion().hashCode();
-        for (Metric m : sm.getMetricsList()) {
-            int points = pointCount(m);
-            outcome.points += Math.max(1, points);
-            if (baseError != null) {
-                outcome.pointsRejected += Math.max(1, points);
-                outcome.add(Reason.INVALID_NAME, Math.max(1, points), "metric \"" + m.getName() + "\"", baseError);
-                continue;
-            }
-            metric(m, scope, sm.getSchemaUrl());
+    }
+
+    /** Counts and converts one metric of the current scope. */
+    void metric(Metric m, InstrumentationScope scope, String schemaUrl, String baseError) {
+        int points = pointCount(m);
+        outcome.points += Math.max(1, points);
+        if (baseError != null) {
+            outcome.pointsRejected += Math.max(1, points);
+            outcome.add(Reason.INVALID_NAME, Math.max(1, points), "metric \"" + m.getName() + "\"", baseError);
+            return;
         }
+        metric(m, scope, schemaUrl);
     }
 
     private static int pointCount(Metric m) {
@@ -278,7 +302,7 @@ final class MetricsConverter {
                 "name longer than " + options.maxNameLength() + " bytes");
             return;
         }
-        metricName = Names.metricName(m.getName(), m.getUnit(), kind, strategy);
+        metricName = translatedName(m.getName(), m.getUnit(), kind);
         if (metricName.isEmpty()) {
             rejectAll(m, Reason.INVALID_NAME, what, "nothing is left of the name after translation");
             return;
@@ -326,6 +350,59 @@ final class MetricsConverter {
             }
             default -> throw new AssertionError(m.getDataCase());
         }
+    }
+
+    /**
+     * Prepares a Gauge or Sum metric for the wire path: checks and translates the name. Returns the
+     * metadata, or null when the metric was refused (counted, {@code points} data points).
+     */
+    Metadata prepareNumberMetric(String name, String unit, String description, Names.Kind kind, int points) {
+        if (utf8Length(name) > options.maxNameLength()) {
+            outcome.pointsRejected += Math.max(1, points);
+            outcome.add(Reason.LABEL_LIMITS, Math.max(1, points), "metric \"" + name.substring(0, 64) + "...\"",
+                "name longer than " + options.maxNameLength() + " bytes");
+            return null;
+        }
+        metricName = translatedName(name, unit, kind);
+        if (metricName.isEmpty()) {
+            outcome.pointsRejected += Math.max(1, points);
+            outcome.add(Reason.INVALID_NAME, Math.max(1, points), "metric \"" + name + "\"",
+                "nothing is left of the name after translation");
+            return null;
+        }
+        return new Metadata(kind == Names.Kind.COUNTER ? "counter" : "gauge", Names.unitWords(unit)[0], description);
+    }
+
+    /** The current resource/scope context (part of every series key). */
+    String context() {
+        return context;
+    }
+
+    String metricName() {
+        return metricName;
+    }
+
+    Outcome outcome() {
+        return outcome;
+    }
+
+    private record NameKey(String name, String unit, Names.Kind kind) {
+    }
+
+    private final java.util.HashMap<NameKey, String> names = new java.util.HashMap<>();
+
+    /** Translated metric names, cached: every export repeats the same few hundred names. */
+    private String translatedName(String name, String unit, Names.Kind kind) {
+        NameKey k = new NameKey(name, unit, kind);
+        String n = names.get(k);
+        if (n == null) {
+            n = Names.metricName(name, unit, kind, strategy);
+            if (names.size() >= 10_000) {
+                names.clear();
+            }
+            names.put(k, n);
+        }
+        return n;
     }
 
     private void rejectAll(Metric m, Reason r, String what, String detail) {
@@ -444,11 +521,15 @@ final class MetricsConverter {
         }
     }
 
-    private void number(NumberDataPoint p, InstrumentationScope scope, String schemaUrl, boolean counter,
-                        boolean deltaT, Metadata md) {
+    /**
+     * Converts one number point; returns its cached series (for {@link WireConverter}'s byte-keyed
+     * cache) or null when the point was refused.
+     */
+    Cached number(NumberDataPoint p, InstrumentationScope scope, String schemaUrl, boolean counter,
+                  boolean deltaT, Metadata md) {
         if (p.getTimeUnixNano() == 0) {
             outcome.rejectPoint(Reason.MISSING_TIMESTAMP, "metric \"" + metricName + "\"", null);
-            return;
+            return null;
         }
         double v;
         switch (p.getValueCase()) {
@@ -457,7 +538,7 @@ final class MetricsConverter {
             default -> {
                 if ((p.getFlags() & DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE) == 0) {
                     outcome.rejectPoint(Reason.MISSING_VALUE, "metric \"" + metricName + "\"", null);
-                    return;
+                    return null;
                 }
                 v = 0;
             }
@@ -467,29 +548,48 @@ final class MetricsConverter {
         boolean fresh = c == null;
         if (fresh) {
             if (!checkPoint(p.getAttributesList(), scope, schemaUrl, p.getTimeUnixNano())) {
-                return;
+                return null;
             }
             try {
                 c = new Cached(new Labels[] {series(metricName, null, null)});
             } catch (InvalidLabelsException e) {
                 outcome.rejectPoint(Reason.INVALID_NAME, "metric \"" + metricName + "\"", e.getMessage());
-                return;
+                return null;
             }
             remember(key, c);
         }
+        long ref = appendNumber(c, p.getStartTimeUnixNano(), p.getTimeUnixNano(), v, p.getFlags(), counter, deltaT);
+        if (ref == Long.MIN_VALUE) {
+            return c;
+        }
+        if (fresh) {
+            app.updateMetadata(ref, c.labels[0], md);
+        }
+        for (io.opentelemetry.proto.metrics.v1.Exemplar e : p.getExemplarsList()) {
+            exemplar(ref, c.labels[0], e);
+        }
+        return c;
+    }
+
+    /**
+     * Appends a number point of a known series: stale marker, delta accumulation, created
+     * timestamp, value. Returns the series ref, or {@code Long.MIN_VALUE} when the point ended in a
+     * stale marker or a delta refusal (counted).
+     */
+    long appendNumber(Cached c, long startNanos, long timeNanos, double v, int flags, boolean counter, boolean deltaT) {
         Labels l = c.labels[0];
-        long t = millis(p.getTimeUnixNano());
+        long t = millis(timeNanos);
         seen(t);
-        if (noRecordedValue(p.getFlags())) {
+        if (noRecordedValue(flags)) {
             c.refs[0] = app.append(c.refs[0], l, t, StaleNaN.VALUE);
-            return;
+            return Long.MIN_VALUE;
         }
         long ref;
         if (deltaT) {
             long skey = streamKey(l.hash());
-            delta.addSum(skey, l, p.getStartTimeUnixNano(), p.getTimeUnixNano(), v, nowMillis, undo, sumResult);
+            delta.addSum(skey, l, startNanos, timeNanos, v, nowMillis, undo, sumResult);
             if (!deltaAccepted(sumResult.status, l)) {
-                return;
+                return Long.MIN_VALUE;
             }
             ref = sumResult.ref != 0 ? sumResult.ref : c.refs[0];
             if (sumResult.status == DeltaStore.Status.NEW_RUN && sumResult.runStartMillis != Long.MIN_VALUE) {
@@ -501,18 +601,13 @@ final class MetricsConverter {
             }
         } else {
             ref = c.refs[0];
-            if (counter && p.getStartTimeUnixNano() != 0) {
-                ref = app.appendCreatedTimestamp(ref, l, t, millis(p.getStartTimeUnixNano()));
+            if (counter && startNanos != 0) {
+                ref = app.appendCreatedTimestamp(ref, l, t, millis(startNanos));
             }
             ref = app.append(ref, l, t, v);
         }
         c.refs[0] = ref;
-        if (fresh) {
-            app.updateMetadata(ref, l, md);
-        }
-        for (io.opentelemetry.proto.metrics.v1.Exemplar e : p.getExemplarsList()) {
-            exemplar(ref, l, e);
-        }
+        return ref;
     }
 
     /** The cache key of a point, or null when it has too many attributes to be worth one (refused later). */

@@ -68,6 +68,7 @@ public final class OtlpReceiver {
     private final DeltaStore delta;
     private final Semaphore inflight;
     private final ThreadLocal<MetricsConverter> converters;
+    private final ThreadLocal<WireConverter> wires;
     private final ThreadLocal<Outcome> outcomes = ThreadLocal.withInitial(Outcome::new);
     private final AtomicLong lastSweep = new AtomicLong();
 
@@ -90,6 +91,7 @@ public final class OtlpReceiver {
         this.delta = new DeltaStore(options.maxDeltaStreams(), options.deltaStalenessPeriod().toMillis(), lookup);
         this.inflight = new Semaphore(options.maxInflight());
         this.converters = ThreadLocal.withInitial(() -> new MetricsConverter(options, delta));
+        this.wires = ThreadLocal.withInitial(() -> new WireConverter(converters.get()));
         for (int i = 0; i < byStatus.length; i++) {
             byStatus[i] = new LongAdder();
         }
@@ -181,11 +183,11 @@ public final class OtlpReceiver {
         if (len > options.maxBodySize()) {
             return error(413, enc, tooLarge("body", len, options.maxBodySize()), 0);
         }
-        ExportMetricsServiceRequest req;
+        ExportMetricsServiceRequest req = null;
+        byte[] raw = body;
+        int rawOff = off;
+        int rawLen = len;
         try {
-            byte[] raw = body;
-            int rawOff = off;
-            int rawLen = len;
             if (gzip) {
                 raw = gunzip(body, off, len, options.maxDecompressedSize());
                 if (raw == null) {
@@ -195,13 +197,19 @@ public final class OtlpReceiver {
                 rawOff = 0;
                 rawLen = raw.length;
             }
-            req = enc == Encoding.JSON ? OtlpJson.parse(new String(raw, rawOff, rawLen, StandardCharsets.UTF_8))
-                : parseProtobuf(raw, rawOff, rawLen);
+            if (enc == Encoding.JSON) {
+                req = OtlpJson.parse(new String(raw, rawOff, rawLen, StandardCharsets.UTF_8));
+            }
         } catch (MalformedOtlpException e) {
             return error(400, enc, e.getMessage(), 0);
         }
         Outcome o = outcomes.get();
-        String failure = ingest(req, o);
+        String failure;
+        try {
+            failure = ingest(req, raw, rawOff, rawLen, o);
+        } catch (MalformedOtlpException e) {
+            return error(400, enc, e.getMessage() + "; nothing was written", 0);
+        }
         if (failure != null) {
             return error(503, enc, failure, 5);
         }
@@ -225,14 +233,13 @@ public final class OtlpReceiver {
         if (len > options.maxDecompressedSize()) {
             return new GrpcAnswer(GrpcAnswer.RESOURCE_EXHAUSTED, tooLarge("message", len, options.maxDecompressedSize()), null);
         }
-        ExportMetricsServiceRequest req;
-        try {
-            req = parseProtobuf(message, off, len);
-        } catch (MalformedOtlpException e) {
-            return new GrpcAnswer(GrpcAnswer.INVALID_ARGUMENT, e.getMessage(), null);
-        }
         Outcome o = outcomes.get();
-        String failure = ingest(req, o);
+        String failure;
+        try {
+            failure = ingest(null, message, off, len, o);
+        } catch (MalformedOtlpException e) {
+            return new GrpcAnswer(GrpcAnswer.INVALID_ARGUMENT, e.getMessage() + "; nothing was written", null);
+        }
         if (failure != null) {
             return new GrpcAnswer(GrpcAnswer.UNAVAILABLE, failure, null);
         }
@@ -251,9 +258,11 @@ public final class OtlpReceiver {
 
     /**
      * Converts and commits; returns null on success (the outcome says what was refused), or the
-     * reason nothing was written (storage unavailable or failing: retryable).
+     * reason nothing was written (storage unavailable or failing: retryable). A parsed request
+     * (JSON) is converted as is; protobuf bytes go through the {@link WireConverter}, which may
+     * find them malformed midway: then everything is rolled back and the exception rethrown.
      */
-    private String ingest(ExportMetricsServiceRequest req, Outcome o) {
+    private String ingest(ExportMetricsServiceRequest req, byte[] raw, int off, int len, Outcome o) {
         o.reset();
         long now = clock.getAsLong();
         maybeSweep(now);
@@ -266,7 +275,16 @@ public final class OtlpReceiver {
         DeltaStore.Undo undo = delta.newUndo();
         MetricsConverter conv = converters.get();
         try {
-            conv.convert(req, app, o, undo, now);
+            if (req != null) {
+                conv.convert(req, app, o, undo, now);
+            } else {
+                conv.begin(app, o, undo, now);
+                wires.get().convert(raw, off, len);
+            }
+        } catch (MalformedOtlpException e) {
+            undo.rollback();
+            rollback(app);
+            throw e;
         } catch (RuntimeException e) {
             undo.rollback();
             rollback(app);
