@@ -25,7 +25,7 @@ import java.lang.management.ThreadMXBean;
  * <li>OTLP/gRPC (the message path after HTTP/2 framing), cumulative and delta.
  * </ul>
  * Two shapes: "batch" = 20 requests of 500 series x 240 samples (the remote-write harness's
- * steady workload), and "export" = 200 rounds of 2,000 series x 1 sample (what an SDK or Collector
+ * steady request shape), and "export" = 200 rounds of 2,000 series x 1 sample (what an SDK or Collector
  * sends every interval). Prints one line per round and shape; read the later rounds.
  *
  * <pre>java -Xmx3g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar io.gnomon.bench.OtlpCpuTime</pre>
