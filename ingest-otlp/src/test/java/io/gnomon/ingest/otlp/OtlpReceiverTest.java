@@ -229,6 +229,38 @@ class OtlpReceiverTest {
     }
 
     @Test
+    void wirePathAndParsedPathStoreTheSame() throws Exception {
+        // Protobuf bodies take the wire fast path (cache hits from the second request on); JSON
+        // bodies are parsed whole. Both must store exactly the same series and samples.
+        Head viaJson = new Head(new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, 1000));
+        OtlpReceiver json = new OtlpReceiver(viaJson, OtlpOptions.defaults(), SeriesLookup.of(viaJson, Long.MAX_VALUE / 4), () -> T);
+        for (int r = 0; r < 3; r++) {
+            long t = T + r * 10_000L;
+            ExportMetricsServiceRequest req = request(
+                gauge("g", "By", point(0, t, r, "a", "1"), point(0, t, r + 10, "a", "2")),
+                sum("c", "s", true, false, point(T - 5000, t, r * 3, "k", "v")),
+                sum("d", "", true, true, point(t - 10_000, t, 2, "k", "v")),
+                sum("u", "", false, false, point(0, t, -r)),
+                histogram("h", "ms", r == 1, hpoint(t - 10_000, t, new double[] {1, 5}, new long[] {1, 2, r}, 4.5)));
+            assertEquals(200, send(req).status());
+            byte[] b = com.google.protobuf.util.JsonFormat.printer().print(req).getBytes(StandardCharsets.UTF_8);
+            assertEquals(200, json.handleHttp("application/json", null, b, 0, b.length).status());
+        }
+        for (String name : new String[] {"g_bytes", "c_seconds_total", "d_total", "u", "h_milliseconds_bucket",
+            "h_milliseconds_sum", "h_milliseconds_count", "target_info"}) {
+            var a = read(head, name);
+            var j = read(viaJson, name);
+            assertEquals(j.keySet(), a.keySet(), name);
+            for (Labels l : a.keySet()) {
+                assertEquals(j.get(l).size(), a.get(l).size(), l.toString());
+                for (int i = 0; i < a.get(l).size(); i++) {
+                    assertArrayEquals(j.get(l).get(i), a.get(l).get(i), l + " sample " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void grpcMessages() throws Exception {
         byte[] b = request(gauge("gr", "", point(0, T, 9))).toByteArray();
         GrpcAnswer a = rx.handleGrpc(b, 0, b.length);
