@@ -48,6 +48,7 @@ class OtlpDeltaRestartTest {
             .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "restart"))).build();
         LongCounter c = provider.get("t").counterBuilder("orders").build();
         try {
+            Thread.sleep(5); // the first delta's start (the provider's start) and end in distinct milliseconds
             c.add(3);
             assertTrue(reader.forceFlush().join(10, TimeUnit.SECONDS).isSuccess());
             Thread.sleep(5);

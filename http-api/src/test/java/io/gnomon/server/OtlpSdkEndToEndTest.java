@@ -165,6 +165,7 @@ class OtlpSdkEndToEndTest {
         double[][] latencies = {{1, 2}, {3}, {7}};
         long total = 0;
         long queueLen = 0;
+        Thread.sleep(5); // the start time (the provider's start) and the first export in distinct milliseconds
         for (int r = 0; r < rounds.length; r++) {
             requests.add(rounds[r][0], a);
             total += rounds[r][0];
