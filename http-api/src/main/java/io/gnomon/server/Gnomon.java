@@ -14,6 +14,7 @@ import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
 import io.gnomon.tsdb.Db;
+import io.gnomon.tsdb.ReplayProgress;
 import io.gnomon.tsdb.head.Head;
 import io.gnomon.tsdb.head.HeadOptions;
 import io.gnomon.wal.FsyncPolicy;
@@ -47,6 +48,8 @@ public final class Gnomon implements Closeable {
     private final BuildInfo build;
     private final MetricRegistry registry = new MetricRegistry();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ReplayProgress replayProgress = new ReplayProgress();
+    private final java.time.Instant startTime = java.time.Instant.now();
     private volatile boolean ready;
     private volatile String notReadyReason = "storage is starting";
     private FileChannel lockChannel;
@@ -86,12 +89,13 @@ public final class Gnomon implements Closeable {
         notReadyReason = "replaying the write-ahead log";
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
             Math.max(64 * 1024 * 1024, remoteWrite.limits().maxBodySize()), (int) flags.duration("web.read-timeout").toSeconds(),
-            (int) flags.integer("web.max-connections")), routes());
+            (int) flags.integer("web.max-connections"), flags.string("web.cors.origin"),
+            WebConfigFile.load(Path.of(flags.string("web.config.file")))), routes());
         address = http.start();
         startOtlpListeners();
 
         db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
-            walOptions(flags));
+            walOptions(flags), replayProgress);
         registry.register(db.head());
         registry.register(new JvmMetrics());
         registry.register(w -> RemoteWriteRoute.writeMetrics(remoteWrite, w));
@@ -232,6 +236,7 @@ public final class Gnomon implements Closeable {
             }
             return RemoteWriteRoute.handle(remoteWrite, req);
         });
+        new StatusApi(flags, replayProgress, this::configState).register(r);
         r.add("/api/v1/otlp/v1/metrics", Set.of(HttpMethod.POST), OtlpRoute.admission(otlp), req -> {
             if (!flags.bool("web.enable-otlp-receiver")) {
                 return Responses.text(HttpResponseStatus.NOT_FOUND,
@@ -257,6 +262,20 @@ public final class Gnomon implements Closeable {
             return d;
         }, new Engine((int) flags.integer("query.max-concurrency")), queryOptions(flags), flags.asMap()).register(r);
         return r;
+    }
+
+    /** The configuration served by {@code status/config}: the file given, or the defaults Prometheus shows. */
+    private StatusApi.ConfigState configState() {
+        Path file = Path.of(flags.string("config.file"));
+        String yaml = "global:\n  scrape_interval: 1m\n  scrape_timeout: 10s\n  evaluation_interval: 1m\n";
+        try {
+            if (Files.isRegularFile(file)) {
+                yaml = Files.readString(file);
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot read " + file + ": " + e.getMessage());
+        }
+        return new StatusApi.ConfigState(yaml, true, startTime);
     }
 
     static QueryOptions queryOptions(Flags flags) {

@@ -44,6 +44,11 @@ public final class Db implements Appendable, Queryable, Closeable {
      * new head, and starts a fresh WAL segment for new appends.
      */
     public static Db open(Path dir, HeadOptions headOptions, WalOptions walOptions) {
+        return open(dir, headOptions, walOptions, new ReplayProgress());
+    }
+
+    /** As {@link #open(Path, HeadOptions, WalOptions)}, reporting replay progress into {@code progress}. */
+    public static Db open(Path dir, HeadOptions headOptions, WalOptions walOptions, ReplayProgress progress) {
         Wal wal = Wal.open(dir.resolve("wal"), walOptions);
         try {
             if (!wal.repairReport().clean()) {
@@ -52,7 +57,12 @@ public final class Db implements Appendable, Queryable, Closeable {
             Head head = new Head(headOptions, wal);
             HeadReplayer.Stats stats;
             try (WalReader reader = wal.reader()) {
-                stats = new HeadReplayer(head).replay(reader);
+                int[] segments = wal.segments();
+                if (segments.length > 0) {
+                    progress.range(segments[0], segments[segments.length - 1]);
+                }
+                stats = new HeadReplayer(head).replay(reader, progress::current);
+                progress.current(progress.max());
             }
             return new Db(dir, wal, head, stats);
         } catch (RuntimeException e) {
