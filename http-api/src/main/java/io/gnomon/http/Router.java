@@ -51,8 +51,12 @@ public final class Router {
         return best;
     }
 
-    /** The Allow header value for a route. */
-    public static String allow(Route r) {
-        return r.methods().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+    /** The Allow header value for a route, with OPTIONS where preflights are answered. */
+    public static String allow(Route r, boolean withOptions) {
+        java.util.stream.Stream<String> names = r.methods().stream().map(HttpMethod::name);
+        if (withOptions) {
+            names = java.util.stream.Stream.concat(names, java.util.stream.Stream.of("OPTIONS"));
+        }
+        return names.distinct().sorted().collect(Collectors.joining(", "));
     }
 }

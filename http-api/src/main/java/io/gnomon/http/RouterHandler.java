@@ -119,7 +119,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (!route.methods().contains(req.method())) {
             req.release();
-            String allow = Router.allow(route) + (path.startsWith("/api/") ? ", OPTIONS" : "");
+            String allow = Router.allow(route, path.startsWith("/api/")); // the API also answers CORS preflights
             FullHttpResponse r = Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_data",
                 "method " + req.method() + " not allowed for " + path + "; allowed: " + allow);
             r.headers().set(HttpHeaderNames.ALLOW, allow);

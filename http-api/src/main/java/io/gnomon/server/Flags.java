@@ -69,6 +69,7 @@ public final class Flags {
         new Def("query.max-samples", Kind.INT, "50000000", "Maximum number of samples a single query can load into memory."),
         new Def("query.max-concurrency", Kind.INT, "20", "Maximum number of queries executed concurrently."),
         new Def("query.lookback-delta", Kind.DURATION, "5m", "The maximum lookback duration for retrieving metrics during expression evaluations."),
+        new Def("web.enable-otlp-receiver", Kind.BOOL, "true", "Accept OTLP metrics on /api/v1/otlp/v1/metrics."),
         new Def("otlp.http.listen-address", Kind.STRING, "", "Address of an extra OTLP/HTTP listener serving /v1/metrics (e.g. :4318). Empty: off."),
         new Def("otlp.grpc.listen-address", Kind.STRING, "", "Address of an OTLP/gRPC listener (e.g. :4317). Empty: off."),
         new Def("log.level", Kind.LOG_LEVEL, "info", "Only log messages with the given severity or above."),

@@ -1,6 +1,10 @@
 package io.gnomon.server;
 
+import io.gnomon.http.GrpcServer;
 import io.gnomon.http.HttpServer;
+import io.gnomon.ingest.otlp.OtlpOptions;
+import io.gnomon.ingest.otlp.OtlpReceiver;
+import io.gnomon.ingest.otlp.SeriesLookup;
 import io.gnomon.http.api.QueryApi;
 import io.gnomon.promql.engine.Engine;
 import io.gnomon.promql.engine.QueryOptions;
@@ -53,6 +57,11 @@ public final class Gnomon implements Closeable {
     private volatile Db db;
     private HttpServer http;
     private RemoteWriteReceiver remoteWrite;
+    private OtlpReceiver otlp;
+    private volatile OtlpOptions otlpOptions = OtlpOptions.defaults();
+    private HttpServer otlpHttp;
+    private GrpcServer otlpGrpc;
+    private java.util.concurrent.ScheduledExecutorService otlpSweeper;
     private InetSocketAddress address;
     private volatile boolean closed;
     private volatile Scraping scraping;
@@ -78,6 +87,7 @@ public final class Gnomon implements Closeable {
             }
             return d.appender();
         }, remoteWriteLimits(flags));
+        otlp = newOtlpReceiver();
         // Everything after binding is the WAL replay: say so from the first request on.
         notReadyReason = "replaying the write-ahead log";
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
@@ -85,12 +95,14 @@ public final class Gnomon implements Closeable {
             (int) flags.integer("web.max-connections"), flags.string("web.cors.origin"),
             WebConfigFile.load(Path.of(flags.string("web.config.file")))), routes());
         address = http.start();
+        startOtlpListeners();
 
         db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
             walOptions(flags), replayProgress);
         registry.register(db.head());
         registry.register(new JvmMetrics());
         registry.register(w -> RemoteWriteRoute.writeMetrics(remoteWrite, w));
+        registry.register(w -> OtlpRoute.writeMetrics(otlp, w));
         registry.register(w -> w.family("gnomon_http_open_connections", "gauge", "Open HTTP connections.")
             .sample("gnomon_http_open_connections", http.openConnections()));
         registry.register(w -> w.family("gnomon_build_info", "gauge", "A metric with a constant '1' value labeled by version, revision and branch.")
@@ -116,6 +128,80 @@ public final class Gnomon implements Closeable {
 
     public RemoteWriteReceiver remoteWrite() {
         return remoteWrite;
+    }
+
+    /**
+     * OTLP options (the {@code otlp:} section of prometheus.yml); set before {@link #start()}.
+     * Until the config loader wires them, the defaults apply.
+     */
+    public Gnomon withOtlpOptions(OtlpOptions options) {
+        this.otlpOptions = options;
+        return this;
+    }
+
+    public OtlpReceiver otlp() {
+        return otlp;
+    }
+
+    /** The OTel-standard OTLP/HTTP listener's address, or null when off. */
+    public InetSocketAddress otlpHttpAddress() {
+        return otlpHttpAddress;
+    }
+
+    /** The OTLP/gRPC listener's address, or null when off. */
+    public InetSocketAddress otlpGrpcAddress() {
+        return otlpGrpcAddress;
+    }
+
+    private InetSocketAddress otlpHttpAddress;
+    private InetSocketAddress otlpGrpcAddress;
+
+    /** OTLP over the storage; delta state is rebuilt from stored series (a day back) after a restart. */
+    private OtlpReceiver newOtlpReceiver() {
+        io.gnomon.tsdb.storage.Appendable storage = () -> {
+            Db d = db;
+            if (d == null) {
+                throw new IllegalStateException("storage is not ready: " + notReadyReason);
+            }
+            return d.appender();
+        };
+        SeriesLookup lookup = (labels, out) -> {
+            Db d = db;
+            return d != null && SeriesLookup.of(d, 24 * 3600 * 1000L).last(labels, out);
+        };
+        OtlpReceiver rx = new OtlpReceiver(storage, otlpOptions, lookup);
+        // Idle delta streams are marked stale even when no OTLP request comes in.
+        long period = Math.max(1000, otlpOptions.deltaStalenessPeriod().toMillis() / 10);
+        otlpSweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gnomon-otlp-delta-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        otlpSweeper.scheduleWithFixedDelay(() -> {
+            if (ready) {
+                rx.evictStale(System.currentTimeMillis());
+            }
+        }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return rx;
+    }
+
+    /** {@code --otlp.http.listen-address} (path /v1/metrics) and {@code --otlp.grpc.listen-address}. */
+    private void startOtlpListeners() throws InterruptedException {
+        String httpAddr = flags.string("otlp.http.listen-address");
+        if (!httpAddr.isEmpty()) {
+            Router r = new Router();
+            r.add("/v1/metrics", Set.of(HttpMethod.POST), OtlpRoute.admission(otlp),
+                req -> OtlpRoute.handle(otlp, req, () -> ready, () -> notReadyReason));
+            otlpHttp = new HttpServer(new HttpServer.Options(httpAddr, otlp.options().maxBodySize(),
+                (int) flags.duration("web.read-timeout").toSeconds(), (int) flags.integer("web.max-connections")), r);
+            otlpHttpAddress = otlpHttp.start();
+        }
+        String grpcAddr = flags.string("otlp.grpc.listen-address");
+        if (!grpcAddr.isEmpty()) {
+            otlpGrpc = new GrpcServer(grpcAddr, otlp.options().maxDecompressedSize(),
+                java.util.Map.of(OtlpRoute.GRPC_EXPORT, OtlpRoute.grpcMethod(otlp, () -> ready, () -> notReadyReason)));
+            otlpGrpcAddress = otlpGrpc.start();
+        }
     }
 
     static WalOptions walOptions(Flags flags) {
@@ -156,6 +242,13 @@ public final class Gnomon implements Closeable {
             return RemoteWriteRoute.handle(remoteWrite, req);
         });
         new StatusApi(flags, replayProgress, this::configState).register(r);
+        r.add("/api/v1/otlp/v1/metrics", Set.of(HttpMethod.POST), OtlpRoute.admission(otlp), req -> {
+            if (!flags.bool("web.enable-otlp-receiver")) {
+                return Responses.text(HttpResponseStatus.NOT_FOUND,
+                    "OTLP receiver needs to be enabled with --web.enable-otlp-receiver\n");
+            }
+            return OtlpRoute.handle(otlp, req, () -> ready, () -> notReadyReason);
+        });
         r.read("/api/v1/metadata", false, req -> MetadataApi.handle(db == null ? null : db.head(), req));
         r.get("/metrics", false, req -> Responses.bytes(HttpResponseStatus.OK,
             "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -293,6 +386,15 @@ public final class Gnomon implements Closeable {
         }
         if (scraping != null) {
             scraping.close();
+        }
+        if (otlpHttp != null) {
+            otlpHttp.close();
+        }
+        if (otlpGrpc != null) {
+            otlpGrpc.close();
+        }
+        if (otlpSweeper != null) {
+            otlpSweeper.shutdownNow();
         }
         if (db != null) {
             try {
