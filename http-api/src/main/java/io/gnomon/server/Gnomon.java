@@ -64,6 +64,7 @@ public final class Gnomon implements Closeable {
     private java.util.concurrent.ScheduledExecutorService otlpSweeper;
     private InetSocketAddress address;
     private volatile boolean closed;
+    private volatile Scraping scraping;
 
     public Gnomon(Flags flags, BuildInfo build) {
         this.flags = flags;
@@ -72,6 +73,8 @@ public final class Gnomon implements Closeable {
 
     /** Starts everything; returns when the server is ready. */
     public InetSocketAddress start() throws IOException, InterruptedException {
+        // A configuration file that does not load stops start-up before anything else happens.
+        io.gnomon.scrape.config.PrometheusConfig scrapeConfig = Scraping.loadConfig(flags.string("config.file"), "localhost:9090");
         Path dataDir = Path.of(flags.string("storage.tsdb.path"));
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
@@ -104,6 +107,8 @@ public final class Gnomon implements Closeable {
             .sample("gnomon_http_open_connections", http.openConnections()));
         registry.register(w -> w.family("gnomon_build_info", "gauge", "A metric with a constant '1' value labeled by version, revision and branch.")
             .sample("gnomon_build_info", 1, "version", build.version(), "revision", build.revision(), "branch", build.branch()));
+        scraping = Scraping.start(flags.string("config.file"), scrapeConfig, db, build.version(), address);
+        scraping.registerMetrics(registry);
         ready = true;
         notReadyReason = "";
         return address;
@@ -254,6 +259,19 @@ public final class Gnomon implements Closeable {
             stopped.countDown();
             return Responses.text(HttpResponseStatus.OK, "Requesting termination... Goodbye!\n");
         });
+        r.read("/api/v1/targets", false, req -> TargetsApi.targets(scraping == null ? null : scraping.manager(), req));
+        r.read("/api/v1/targets/metadata", false, req -> TargetsApi.metadata(scraping == null ? null : scraping.manager(), req));
+        r.add("/-/reload", Set.of(HttpMethod.POST, HttpMethod.PUT), false, req -> {
+            if (!flags.bool("web.enable-lifecycle")) {
+                return Responses.text(HttpResponseStatus.FORBIDDEN, "Lifecycle API is not enabled.\n");
+            }
+            try {
+                reloadConfig();
+                return Responses.text(HttpResponseStatus.OK, "");
+            } catch (RuntimeException e) {
+                return Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed to reload config: " + e.getMessage() + "\n");
+            }
+        });
         new QueryApi(() -> {
             Db d = db;
             if (d == null) {
@@ -266,6 +284,11 @@ public final class Gnomon implements Closeable {
 
     /** The configuration served by {@code status/config}: the file given, or the defaults Prometheus shows. */
     private StatusApi.ConfigState configState() {
+        Scraping sc = scraping;
+        if (sc != null) {
+            // The configuration in effect: a refused reload leaves it (and reports the failure).
+            return new StatusApi.ConfigState(sc.yaml(), sc.lastReloadSuccessful(), sc.lastSuccess());
+        }
         Path file = Path.of(flags.string("config.file"));
         String yaml = "global:\n  scrape_interval: 1m\n  scrape_timeout: 10s\n  evaluation_interval: 1m\n";
         try {
@@ -321,6 +344,24 @@ public final class Gnomon implements Closeable {
         return ready;
     }
 
+    /**
+     * Reloads {@code --config.file} (SIGHUP, {@code POST /-/reload}). A file that does not load
+     * throws with its file:line:field error and the running configuration stays.
+     */
+    public void reloadConfig() {
+        Scraping s = scraping;
+        if (s == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        s.reload();
+    }
+
+    /** The scrape manager; null before {@link #start()} finishes. */
+    public io.gnomon.scrape.ScrapeManager scrapeManager() {
+        Scraping s = scraping;
+        return s == null ? null : s.manager();
+    }
+
     /** Makes {@link #awaitStop()} return, e.g. on a signal; the caller then closes. */
     public void requestStop() {
         stopped.countDown();
@@ -342,6 +383,9 @@ public final class Gnomon implements Closeable {
         notReadyReason = "shutting down";
         if (http != null) {
             http.close();
+        }
+        if (scraping != null) {
+            scraping.close();
         }
         if (otlpHttp != null) {
             otlpHttp.close();

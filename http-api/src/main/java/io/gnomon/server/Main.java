@@ -46,6 +46,14 @@ public final class Main {
                 server.requestStop();
             });
         }
+        // SIGHUP reloads the configuration, as in Prometheus; a bad file is logged and the old one keeps running.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+            try {
+                server.reloadConfig();
+            } catch (RuntimeException e) {
+                log.severe("reloading the configuration failed, keeping the previous one: " + e.getMessage());
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gnomon-shutdown"));
         try {
             log.info("starting gnomon version=" + build.version() + " revision=" + build.revision());

@@ -43,7 +43,7 @@ class GrafanaSessionReplayTest {
     @BeforeAll
     static void start() throws Exception {
         server = new Gnomon(Flags.parse(new String[] {"--web.listen-address=127.0.0.1:0",
-            "--storage.tsdb.path=" + dataDir}), BuildInfo.load());
+            "--storage.tsdb.path=" + dataDir, NoScrapeConfig.flag(dataDir.resolveSibling(dataDir.getFileName() + "-cfg"))}), BuildInfo.load());
         base = "http://127.0.0.1:" + server.start().getPort();
         new SameSamples().appendTo(server.db());
         Appender app = server.db().appender();

@@ -44,7 +44,7 @@ class PromtoolQueryInteropTest {
             "--storage.tsdb.retention.time=100y");
         prometheusUrl = "http://127.0.0.1:" + prometheus.port;
         gnomon = new Gnomon(Flags.parse(new String[] {"--web.listen-address=127.0.0.1:0",
-            "--storage.tsdb.path=" + work.resolve("gnomon")}), BuildInfo.load());
+            "--storage.tsdb.path=" + work.resolve("gnomon"), NoScrapeConfig.flag(work.resolve("cfg"))}), BuildInfo.load());
         gnomonUrl = "http://127.0.0.1:" + gnomon.start().getPort();
         samples.appendTo(gnomon.db());
     }

@@ -30,7 +30,7 @@ class QueryApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = new Gnomon(Flags.parse(new String[] {"--web.listen-address=127.0.0.1:0",
-            "--storage.tsdb.path=" + dataDir}), BuildInfo.load());
+            "--storage.tsdb.path=" + dataDir, NoScrapeConfig.flag(dataDir.resolveSibling(dataDir.getFileName() + "-cfg"))}), BuildInfo.load());
         base = "http://127.0.0.1:" + server.start().getPort();
         Appender app = server.db().appender();
         for (int i = 0; i <= 10; i++) {

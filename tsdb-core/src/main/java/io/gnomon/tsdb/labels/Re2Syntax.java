@@ -42,7 +42,9 @@ final class Re2Syntax {
     // ---- tree ---------------------------------------------------------------------------------
 
     enum Op { LITERAL, CLASS, ANY, ANY_NOT_NL, BEGIN_LINE, END_LINE, BEGIN_TEXT, END_TEXT, WORD_BOUNDARY,
-        NO_WORD_BOUNDARY, EMPTY, CONCAT, ALTERNATE, REPEAT }
+        NO_WORD_BOUNDARY, EMPTY, CONCAT, ALTERNATE, REPEAT,
+        /** A capturing group; only produced by {@link #parseWithCaptures} ({@code min} is its index). */
+        CAPTURE }
 
     static final class Node {
         final Op op;
@@ -75,9 +77,35 @@ final class Re2Syntax {
     private boolean dotNL = true;
     private boolean ungreedy;
     private int depth;
+    /** Whether capturing groups become {@link Op#CAPTURE} nodes (relabeling) or vanish (matching). */
+    private boolean keepCaptures;
+    /** Capture names by index (index 0 unused; unnamed groups have a null name). */
+    private final List<String> captureNames = new ArrayList<>();
 
     private Re2Syntax(String src) {
         this.src = src;
+        captureNames.add(null);
+    }
+
+    /**
+     * Parses {@code re} like {@link #parse} but keeps capturing groups as {@link Op#CAPTURE} nodes,
+     * numbered by their opening parenthesis as in Go. {@code names} receives each group's name
+     * ({@code null} when unnamed) at its index; index 0 is the whole match. The tree is only for
+     * {@link #toJava} (which renders each capture as a Java capturing group and nothing else as
+     * one, so group numbers agree), never for the matcher fast paths or the NFA.
+     */
+    static Node parseWithCaptures(String re, List<String> names) {
+        if (!Labels.isValidUtf8(re)) {
+            throw InvalidMatcherException.of(InvalidMatcherException.INVALID_UTF8, re);
+        }
+        Re2Syntax p = new Re2Syntax(re);
+        p.keepCaptures = true;
+        Node n = p.parseAlternate();
+        if (p.pos < re.length()) {
+            throw InvalidMatcherException.of(InvalidMatcherException.UNEXPECTED_PAREN, re);
+        }
+        names.addAll(p.captureNames);
+        return n;
     }
 
     /** Parses {@code re} as Prometheus does ({@code syntax.Perl | syntax.DotNL}). */
@@ -351,6 +379,7 @@ final class Re2Syntax {
         boolean savedMulti = multiLine;
         boolean savedDot = dotNL;
         boolean savedUngreedy = ungreedy;
+        String captureName = null;
         if (lookingAt("(?")) {
             if (lookingAt("(?P<") || lookingAt("(?<")) {
                 int begin = lookingAt("(?P<") ? pos + 4 : pos + 3;
@@ -362,6 +391,7 @@ final class Re2Syntax {
                 if (!isValidCaptureName(name)) {
                     throw InvalidMatcherException.of(InvalidMatcherException.INVALID_NAMED_CAPTURE, src.substring(start, end + 1));
                 }
+                captureName = name;
                 pos = end + 1;
             } else {
                 // (?flags) or (?flags:re)
@@ -429,12 +459,21 @@ final class Re2Syntax {
         } else {
             pos++;
         }
+        int index = captureNames.size();
+        captureNames.add(captureName);
         Node inner = parseAlternate();
         closeParen();
         fold = savedFold;
         multiLine = savedMulti;
         dotNL = savedDot;
         ungreedy = savedUngreedy;
+        if (keepCaptures) {
+            Node c = new Node(Op.CAPTURE);
+            c.subs = List.of(inner);
+            c.min = index;
+            c.text = captureName;
+            return c;
+        }
         return inner;
     }
 
@@ -840,6 +879,11 @@ final class Re2Syntax {
                 }
             }
             case ALTERNATE -> renderAlternate(n, sb);
+            case CAPTURE -> {
+                sb.append('(');
+                render(n.sub(), sb);
+                sb.append(')');
+            }
             case REPEAT -> {
                 Node s = n.sub();
                 boolean atom = s.op == Op.CLASS || s.op == Op.ANY || s.op == Op.ANY_NOT_NL

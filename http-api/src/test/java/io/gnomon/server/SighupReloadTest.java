@@ -1,0 +1,82 @@
+package io.gnomon.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kill -HUP} reloads the configuration of a running {@link Main}; a bad file is logged and the old one stays. */
+class SighupReloadTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sighupReloads() throws Exception {
+        Path cfg = dir.resolve("prometheus.yml");
+        Files.writeString(cfg, "scrape_configs:\n  - job_name: first\n    static_configs:\n      - targets: ['127.0.0.1:1']\n");
+        Path log = dir.resolve("stderr.log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "--web.listen-address=127.0.0.1:0", "--storage.tsdb.path=" + dir.resolve("data"), "--config.file=" + cfg));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            Matcher m = Pattern.compile("Gnomon listening on http://[^:]+:(\\d+)/").matcher(line == null ? "" : line);
+            assertTrue(m.find(), "unexpected first line: " + line + "\n" + Files.readString(log));
+            String targets = "http://127.0.0.1:" + m.group(1) + "/api/v1/targets";
+            HttpClient c = HttpClient.newHttpClient();
+            assertTrue(get(c, targets).contains("\"scrapePool\":\"first\""));
+
+            Files.writeString(cfg, "scrape_configs:\n  - job_name: [broken\n");
+            hup(p);
+            ScrapingServerTest.await("the refusal in the log", () -> read(log).contains("reloading the configuration failed"));
+            assertTrue(get(c, targets).contains("\"scrapePool\":\"first\""));
+
+            Files.writeString(cfg, "scrape_configs:\n  - job_name: second\n    static_configs:\n      - targets: ['127.0.0.1:1']\n");
+            hup(p);
+            ScrapingServerTest.await("the new job", () -> {
+                try {
+                    return get(c, targets).contains("\"scrapePool\":\"second\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static String get(HttpClient c, String url) throws Exception {
+        return c.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    static void hup(Process p) throws Exception {
+        Process k = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
+        assertTrue(k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0);
+    }
+}

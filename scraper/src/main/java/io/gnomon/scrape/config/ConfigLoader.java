@@ -1,0 +1,540 @@
+package io.gnomon.scrape.config;
+
+import io.gnomon.tsdb.labels.InvalidMatcherException;
+import io.gnomon.tsdb.labels.Labels;
+import io.gnomon.tsdb.labels.Re2Regex;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Loads and validates {@code prometheus.yml}. Strict as Prometheus is: an unknown key anywhere is
+ * an error, every value is checked, and each error names the file, the line and the field. The
+ * checks and their messages follow Prometheus's config package, so a file that
+ * {@code promtool check config} accepts loads here with the same meaning (sections Gnomon does not
+ * act on are accepted and ignored, see {@link PrometheusConfig}); service discovery mechanisms
+ * other than static, file and HTTP are refused by name rather than silently ignored.
+ *
+ * <p>Relative paths inside the file ({@code file_sd_configs} patterns, credential and TLS files)
+ * are resolved against the file's directory, as Prometheus does.
+ */
+public final class ConfigLoader {
+
+    /** Sections Prometheus has that Gnomon accepts without acting on them (yet). */
+    static final List<String> IGNORED_SECTIONS = List.of("rule_files", "alerting", "remote_write", "remote_read",
+        "storage", "tracing", "runtime");
+
+    private static final Set<String> TOP = Node.keys("global", "scrape_configs", "otlp", "rule_files", "alerting",
+        "remote_write", "remote_read", "storage", "tracing", "runtime", "scrape_config_files");
+    private static final Set<String> GLOBAL = Node.keys("scrape_interval", "scrape_timeout", "evaluation_interval",
+        "external_labels", "query_log_file", "scrape_failure_log_file", "rule_query_offset", "body_size_limit",
+        "sample_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "target_limit",
+        "keep_dropped_targets", "scrape_protocols", "metric_name_validation_scheme", "metric_name_escaping_scheme",
+        "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_native_histograms",
+        "extra_scrape_metrics");
+    private static final Set<String> HTTP_CLIENT = Node.keys("basic_auth", "authorization", "oauth2", "bearer_token",
+        "bearer_token_file", "tls_config", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header",
+        "follow_redirects", "enable_http2");
+    private static final Set<String> SCRAPE;
+    /** Discovery mechanisms Prometheus has and Gnomon does not: refused by name. */
+    private static final List<String> UNSUPPORTED_SD = List.of("azure_sd_configs", "consul_sd_configs",
+        "digitalocean_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs", "dns_sd_configs", "ec2_sd_configs",
+        "eureka_sd_configs", "gce_sd_configs", "hetzner_sd_configs", "ionos_sd_configs", "kubernetes_sd_configs",
+        "kuma_sd_configs", "lightsail_sd_configs", "linode_sd_configs", "marathon_sd_configs", "nerve_sd_configs",
+        "nomad_sd_configs", "openstack_sd_configs", "ovhcloud_sd_configs", "puppetdb_sd_configs",
+        "scaleway_sd_configs", "serverset_sd_configs", "triton_sd_configs", "uyuni_sd_configs", "vultr_sd_configs",
+        "stackit_sd_configs");
+
+    static {
+        Set<String> s = Node.keys("job_name", "honor_labels", "honor_timestamps", "track_timestamps_staleness",
+            "params", "scrape_interval", "scrape_timeout", "scrape_protocols", "fallback_scrape_protocol",
+            "metrics_path", "scheme", "enable_compression", "body_size_limit", "sample_limit", "target_limit",
+            "label_limit", "label_name_length_limit", "label_value_length_limit", "keep_dropped_targets",
+            "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "scrape_classic_histograms",
+            "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_native_histograms",
+            "metric_name_validation_scheme", "metric_name_escaping_scheme", "scrape_failure_log_file",
+            "static_configs", "file_sd_configs", "http_sd_configs", "relabel_configs", "metric_relabel_configs");
+        s.addAll(HTTP_CLIENT);
+        s.addAll(UNSUPPORTED_SD);
+        SCRAPE = s;
+    }
+
+    private static final Pattern FILE_SD_PATTERN = Pattern.compile("^[^*]*(\\*[^/]*)?\\.(json|yml|yaml|JSON|YML|YAML)$");
+    private static final Pattern RELABEL_TARGET = Pattern.compile("^(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\\w*)+$");
+
+    private final String file;
+    private final Path baseDir;
+
+    private ConfigLoader(String file, Path baseDir) {
+        this.file = file;
+        this.baseDir = baseDir;
+    }
+
+    /** Loads a file. */
+    public static PrometheusConfig load(Path path) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw ConfigException.ofFile(path.toString(), "cannot read the configuration file: " + e.getMessage());
+        }
+        Path dir = path.toAbsolutePath().getParent();
+        return new ConfigLoader(path.toString(), dir).parse(decode(path.toString(), bytes));
+    }
+
+    /** Parses configuration text; relative paths resolve against {@code baseDir}. */
+    public static PrometheusConfig parse(String name, String yaml, Path baseDir) {
+        return new ConfigLoader(name, baseDir).parse(yaml);
+    }
+
+    /**
+     * The configuration used without {@code --config.file}: Prometheus's defaults and one job,
+     * {@code gnomon}, scraping this server's own {@code /metrics} every 15s.
+     */
+    public static PrometheusConfig embeddedDefault(String selfAddress) {
+        return new ConfigLoader("<embedded default>", Path.of(".")).parse(embeddedDefaultYaml(selfAddress));
+    }
+
+    /** The text of {@link #embeddedDefault}. */
+    public static String embeddedDefaultYaml(String selfAddress) {
+        return "global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n"
+            + "scrape_configs:\n  - job_name: gnomon\n    static_configs:\n      - targets: ['" + selfAddress + "']\n";
+    }
+
+    private static String decode(String file, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ConfigException.ofFile(file, "the configuration file is not valid UTF-8");
+        }
+    }
+
+    private PrometheusConfig parse(String yaml) {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setAllowDuplicateKeys(true); // duplicates are reported by Node with file, line and field
+        opts.setMaxAliasesForCollections(50);
+        opts.setCodePointLimit(64 * 1024 * 1024);
+        org.yaml.snakeyaml.nodes.Node root;
+        try {
+            root = new Yaml(opts).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw ConfigException.at(file, line, "", "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw ConfigException.ofFile(file, "not valid YAML: " + e.getMessage());
+        }
+        Node top = new Node(file, "", root);
+        Node.Fields f = top.fields(TOP);
+        GlobalConfig global = global(f.get("global"));
+        List<String> ignored = new ArrayList<>();
+        for (String s : IGNORED_SECTIONS) {
+            if (f.map.containsKey(s)) {
+                ignored.add(s);
+            }
+        }
+        if (f.has("scrape_config_files")) {
+            // Refused, not ignored: the jobs in those files would silently not be scraped.
+            throw f.get("scrape_config_files").error("scrape_config_files is not supported by Gnomon yet; put the jobs in scrape_configs");
+        }
+        if (f.has("rule_files")) {
+            f.get("rule_files").strings(); // must at least be a list of strings
+        }
+        List<ScrapeConfig> jobs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Node n : f.get("scrape_configs").list()) {
+            if (n.isNull()) {
+                throw n.error("empty or null scrape config section");
+            }
+            ScrapeConfig sc = scrapeConfig(n, global);
+            if (!names.add(sc.jobName())) {
+                throw n.error("found multiple scrape configs with job name \"" + sc.jobName() + "\"");
+            }
+            jobs.add(sc);
+        }
+        OtlpConfig otlp = f.has("otlp") ? otlp(f.get("otlp")) : OtlpConfig.DEFAULT;
+        return new PrometheusConfig(global, jobs, otlp, ignored, file);
+    }
+
+    private GlobalConfig global(Node n) {
+        Node.Fields f = n.fields(GLOBAL);
+        Duration interval = f.duration("scrape_interval", GlobalConfig.DEFAULT_SCRAPE_INTERVAL);
+        Duration timeout = f.duration("scrape_timeout", GlobalConfig.DEFAULT_SCRAPE_TIMEOUT);
+        Duration eval = f.duration("evaluation_interval", GlobalConfig.DEFAULT_EVALUATION_INTERVAL);
+        if (f.has("scrape_interval") && interval.isZero()) {
+            throw f.get("scrape_interval").error("scrape interval must be greater than 0");
+        }
+        if (timeout.compareTo(interval) > 0) {
+            if (f.has("scrape_timeout")) {
+                throw f.get("scrape_timeout").error("global scrape timeout greater than scrape interval");
+            }
+            timeout = interval; // only the interval was set, smaller than the default timeout
+        }
+        Labels external = Labels.EMPTY;
+        if (f.has("external_labels")) {
+            Labels.Builder b = Labels.builder();
+            Set<String> seen = new HashSet<>();
+            for (Map.Entry<String, Node> e : f.get("external_labels").entries().entrySet()) {
+                if (!Labels.isLegacyName(e.getKey()) && !Labels.isValidUtf8(e.getKey())) {
+                    throw e.getValue().error("\"" + e.getKey() + "\" is not a valid label name");
+                }
+                if (e.getKey().equals(Labels.METRIC_NAME)) {
+                    throw e.getValue().error("\"" + e.getKey() + "\" is a reserved label name");
+                }
+                seen.add(e.getKey());
+                b.set(e.getKey(), e.getValue().string());
+            }
+            external = b.build();
+        }
+        return new GlobalConfig(interval, timeout, eval, external, f.uint("sample_limit", 0), f.uint("label_limit", 0),
+            f.uint("label_name_length_limit", 0), f.uint("label_value_length_limit", 0),
+            bytes(f, "body_size_limit", 0), f.uint("target_limit", 0));
+    }
+
+    private long bytes(Node.Fields f, String key, long def) {
+        if (!f.has(key)) {
+            return def;
+        }
+        try {
+            return Durations.parseBytes(f.get(key).string());
+        } catch (IllegalArgumentException e) {
+            throw f.get(key).error(e.getMessage());
+        }
+    }
+
+    private ScrapeConfig scrapeConfig(Node n, GlobalConfig g) {
+        Node.Fields f = n.fields(SCRAPE);
+        for (String sd : UNSUPPORTED_SD) {
+            if (f.map.containsKey(sd)) {
+                throw f.get(sd).error(sd + " is not supported by Gnomon (supported: static_configs, file_sd_configs, http_sd_configs)");
+            }
+        }
+        String job = f.string("job_name", "");
+        if (job.isEmpty()) {
+            throw n.error("job_name is empty");
+        }
+        Duration interval = f.duration("scrape_interval", g.scrapeInterval());
+        if (interval.isZero()) {
+            throw f.get("scrape_interval").error("scrape interval must be greater than 0 for scrape config with job name \"" + job + "\"");
+        }
+        Duration timeout;
+        if (f.has("scrape_timeout")) {
+            timeout = f.get("scrape_timeout").duration();
+            if (timeout.compareTo(interval) > 0) {
+                throw f.get("scrape_timeout").error("scrape timeout greater than scrape interval for scrape config with job name \"" + job + "\"");
+            }
+        } else {
+            timeout = g.scrapeTimeout().compareTo(interval) > 0 ? interval : g.scrapeTimeout();
+        }
+        String scheme = f.string("scheme", "http");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw f.get("scheme").error("invalid scheme \"" + scheme + "\" for scrape config with job name \"" + job + "\" (http or https)");
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (f.has("params")) {
+            for (Map.Entry<String, Node> e : f.get("params").entries().entrySet()) {
+                params.put(e.getKey(), e.getValue().strings());
+            }
+        }
+        List<TargetGroup> statics = new ArrayList<>();
+        int gi = 0;
+        for (Node sn : f.get("static_configs").list()) {
+            statics.add(targetGroup(sn, "static/" + job + "/" + gi++));
+        }
+        List<FileSdConfig> files = new ArrayList<>();
+        for (Node fn : f.get("file_sd_configs").list()) {
+            Node.Fields ff = fn.fields(Node.keys("files", "refresh_interval"));
+            List<String> pats = new ArrayList<>();
+            for (Node p : ff.get("files").list()) {
+                String pat = p.string();
+                if (!FILE_SD_PATTERN.matcher(pat).matches()) {
+                    throw p.error("path name \"" + pat + "\" is not valid for file discovery");
+                }
+                pats.add(resolve(pat));
+            }
+            if (pats.isEmpty()) {
+                throw fn.error("file service discovery config must contain at least one path name");
+            }
+            files.add(new FileSdConfig(pats, ff.duration("refresh_interval", Duration.ofMinutes(5))));
+        }
+        List<HttpSdConfig> https = new ArrayList<>();
+        for (Node hn : f.get("http_sd_configs").list()) {
+            Set<String> allowed = new HashSet<>(HTTP_CLIENT);
+            allowed.add("url");
+            allowed.add("refresh_interval");
+            Node.Fields hf = hn.fields(allowed);
+            String url = hf.string("url", "");
+            if (url.isEmpty()) {
+                throw hn.error("URL is missing");
+            }
+            try {
+                java.net.URI u = new java.net.URI(url);
+                if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                    throw hf.get("url").error("URL scheme must be 'http' or 'https'");
+                }
+                if (u.getHost() == null || u.getHost().isEmpty()) {
+                    throw hf.get("url").error("host is missing in URL");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw hf.get("url").error("invalid URL: " + e.getMessage());
+            }
+            https.add(new HttpSdConfig(url, hf.duration("refresh_interval", Duration.ofMinutes(1)), httpClient(hf)));
+        }
+        List<RelabelConfig> relabel = relabelConfigs(f.get("relabel_configs"));
+        List<RelabelConfig> metricRelabel = relabelConfigs(f.get("metric_relabel_configs"));
+        return new ScrapeConfig(job, interval, timeout, f.string("metrics_path", "/metrics"), scheme, params,
+            f.bool("honor_labels", false), f.bool("honor_timestamps", true), statics, files, https, relabel,
+            metricRelabel, f.uint("sample_limit", g.sampleLimit()), f.uint("label_limit", g.labelLimit()),
+            f.uint("label_name_length_limit", g.labelNameLengthLimit()),
+            f.uint("label_value_length_limit", g.labelValueLengthLimit()),
+            bytes(f, "body_size_limit", g.bodySizeLimit()), f.uint("target_limit", g.targetLimit()), httpClient(f),
+            f.bool("enable_compression", true));
+    }
+
+    private String resolve(String p) {
+        if (p.isEmpty() || baseDir == null || Path.of(p).isAbsolute()) {
+            return p;
+        }
+        return baseDir.resolve(p).toString();
+    }
+
+    private TargetGroup targetGroup(Node n, String source) {
+        Node.Fields f = n.fields(Node.keys("targets", "labels"));
+        List<String> targets = new ArrayList<>();
+        for (Node t : f.get("targets").list()) {
+            targets.add(t.string()); // promtool accepts any string (blackbox-style URLs are relabeled away)
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (f.has("labels")) {
+            for (Map.Entry<String, Node> e : f.get("labels").entries().entrySet()) {
+                if (e.getKey().isEmpty() || !Labels.isValidUtf8(e.getKey())) {
+                    throw e.getValue().error("invalid label name \"" + e.getKey() + "\"");
+                }
+                labels.put(e.getKey(), e.getValue().string());
+            }
+        }
+        return new TargetGroup(targets, labels, source);
+    }
+
+    HttpClientConfig httpClient(Node.Fields f) {
+        HttpClientConfig.BasicAuth basic = null;
+        if (f.has("basic_auth")) {
+            Node.Fields b = f.get("basic_auth").fields(Node.keys("username", "username_file", "password", "password_file"));
+            if (b.has("username") && b.has("username_file")) {
+                throw f.get("basic_auth").error("at most one of basic_auth username & username_file must be configured");
+            }
+            if (b.has("password") && b.has("password_file")) {
+                throw f.get("basic_auth").error("at most one of basic_auth password & password_file must be configured");
+            }
+            basic = new HttpClientConfig.BasicAuth(b.string("username", ""), resolve(b.string("username_file", "")),
+                b.string("password", ""), resolve(b.string("password_file", "")));
+        }
+        HttpClientConfig.Authorization auth = null;
+        if (f.has("authorization")) {
+            Node.Fields a = f.get("authorization").fields(Node.keys("type", "credentials", "credentials_file"));
+            String type = a.string("type", "Bearer");
+            if (type.equalsIgnoreCase("basic")) {
+                throw a.get("type").error("authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+            }
+            if (a.has("credentials") && a.has("credentials_file")) {
+                throw f.get("authorization").error("at most one of authorization credentials & credentials_file must be configured");
+            }
+            auth = new HttpClientConfig.Authorization(type, a.string("credentials", ""), resolve(a.string("credentials_file", "")));
+        }
+        if (f.has("bearer_token") || f.has("bearer_token_file")) {
+            if (f.has("bearer_token") && f.has("bearer_token_file")) {
+                throw f.get("bearer_token").error("at most one of bearer_token & bearer_token_file must be configured");
+            }
+            if (auth != null) {
+                throw f.get("bearer_token").error("authorization is not compatible with bearer_token & bearer_token_file");
+            }
+            auth = new HttpClientConfig.Authorization("Bearer", f.string("bearer_token", ""), resolve(f.string("bearer_token_file", "")));
+        }
+        if (basic != null && auth != null) {
+            throw f.get("basic_auth").error("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+        }
+        if (f.has("oauth2")) {
+            throw f.get("oauth2").error("oauth2 is not supported by Gnomon yet");
+        }
+        HttpClientConfig.TlsConfig tls = HttpClientConfig.TlsConfig.NONE;
+        if (f.has("tls_config")) {
+            Node.Fields t = f.get("tls_config").fields(Node.keys("ca", "ca_file", "cert", "cert_file", "key", "key_file",
+                "server_name", "insecure_skip_verify", "min_version", "max_version"));
+            if (t.has("ca") && t.has("ca_file")) {
+                throw f.get("tls_config").error("at most one of ca and ca_file must be configured");
+            }
+            if (t.has("cert") && t.has("cert_file")) {
+                throw f.get("tls_config").error("at most one of cert and cert_file must be configured");
+            }
+            if (t.has("key") && t.has("key_file")) {
+                throw f.get("tls_config").error("at most one of key and key_file must be configured");
+            }
+            boolean hasCert = t.has("cert") || t.has("cert_file");
+            boolean hasKey = t.has("key") || t.has("key_file");
+            if (hasCert != hasKey) {
+                throw f.get("tls_config").error(hasCert ? "exactly one of key or key_file must be configured when a client certificate is configured"
+                    : "exactly one of cert or cert_file must be configured when a client key is configured");
+            }
+            if (hasCert) {
+                // Refused rather than ignored: a target expecting a client certificate would fail
+                // in a way that looks like a network problem.
+                throw f.get("tls_config").error("client certificates (cert, cert_file, key, key_file) are not supported by Gnomon yet");
+            }
+            for (String v : new String[] {"min_version", "max_version"}) {
+                if (t.has(v) && !List.of("TLS10", "TLS11", "TLS12", "TLS13").contains(t.string(v, ""))) {
+                    throw t.get(v).error("unknown TLS version: " + t.string(v, ""));
+                }
+            }
+            tls = new HttpClientConfig.TlsConfig(resolve(t.string("ca_file", "")), t.string("ca", ""),
+                resolve(t.string("cert_file", "")), t.string("cert", ""), resolve(t.string("key_file", "")),
+                t.string("key", ""), t.string("server_name", ""), t.bool("insecure_skip_verify", false),
+                t.string("min_version", ""), t.string("max_version", ""));
+        }
+        if (f.has("proxy_connect_header") || f.has("no_proxy") || f.has("proxy_from_environment")) {
+            // Accepted; the JDK client takes a plain proxy URL only.
+            if (f.has("no_proxy") && !f.has("proxy_url")) {
+                throw f.get("no_proxy").error("if no_proxy is configured, proxy_url must also be configured");
+            }
+        }
+        String proxy = f.string("proxy_url", "");
+        if (!proxy.isEmpty()) {
+            try {
+                java.net.URI u = new java.net.URI(proxy);
+                if (u.getHost() == null) {
+                    throw f.get("proxy_url").error("invalid proxy URL \"" + proxy + "\"");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw f.get("proxy_url").error("invalid proxy URL: " + e.getMessage());
+            }
+        }
+        return new HttpClientConfig(basic, auth, tls, f.bool("follow_redirects", true), f.bool("enable_http2", true),
+            proxy, Map.of());
+    }
+
+    private List<RelabelConfig> relabelConfigs(Node n) {
+        List<RelabelConfig> out = new ArrayList<>();
+        for (Node r : n.list()) {
+            out.add(relabel(r));
+        }
+        return out;
+    }
+
+    private RelabelConfig relabel(Node n) {
+        Node.Fields f = n.fields(Node.keys("source_labels", "separator", "regex", "modulus", "target_label",
+            "replacement", "action"));
+        List<String> sources = f.strings("source_labels");
+        String sep = f.map.containsKey("separator") ? f.get("separator").string() : RelabelConfig.DEFAULT_SEPARATOR;
+        String regexText = f.map.containsKey("regex") ? f.get("regex").string() : RelabelConfig.DEFAULT_REGEX;
+        Re2Regex regex;
+        try {
+            regex = Re2Regex.compile(regexText);
+        } catch (InvalidMatcherException e) {
+            throw f.get("regex").error(e.getMessage());
+        }
+        long modulus = f.uint("modulus", 0);
+        String target = f.string("target_label", "");
+        String replacement = f.map.containsKey("replacement") ? f.get("replacement").string() : RelabelConfig.DEFAULT_REPLACEMENT;
+        String actionText = f.map.containsKey("action") ? f.get("action").string() : "replace";
+        if (actionText.isEmpty()) {
+            throw f.get("action").error("relabel action cannot be empty");
+        }
+        RelabelConfig.Action action = RelabelConfig.Action.of(actionText);
+        if (action == null) {
+            throw f.get("action").error("unknown relabel action \"" + actionText + "\"");
+        }
+        for (Node s : f.get("source_labels").list()) {
+            String name = s.string();
+            if (!Labels.isValidUtf8(name) || name.isEmpty()) {
+                throw s.error("\"" + name + "\" is not a valid label name");
+            }
+        }
+        String an = action.configName();
+        if (modulus == 0 && action == RelabelConfig.Action.HASHMOD) {
+            throw n.error("relabel configuration for hashmod requires non-zero modulus");
+        }
+        if (target.isEmpty() && (action == RelabelConfig.Action.REPLACE || action == RelabelConfig.Action.HASHMOD
+            || action == RelabelConfig.Action.LOWERCASE || action == RelabelConfig.Action.UPPERCASE
+            || action == RelabelConfig.Action.KEEPEQUAL || action == RelabelConfig.Action.DROPEQUAL)) {
+            throw n.error("relabel configuration for " + an + " action requires 'target_label' value");
+        }
+        if (action == RelabelConfig.Action.REPLACE && !target.contains("$") && !Labels.isLegacyName(target)
+            && !RELABEL_TARGET.matcher(target).matches() && !Labels.isValidUtf8(target)) {
+            throw f.get("target_label").error("\"" + target + "\" is invalid 'target_label' for " + an + " action");
+        }
+        if ((action == RelabelConfig.Action.LOWERCASE || action == RelabelConfig.Action.UPPERCASE
+            || action == RelabelConfig.Action.HASHMOD || action == RelabelConfig.Action.KEEPEQUAL
+            || action == RelabelConfig.Action.DROPEQUAL) && target.contains("$")) {
+            throw f.get("target_label").error("\"" + target + "\" is invalid 'target_label' for " + an + " action");
+        }
+        if (action == RelabelConfig.Action.LABELMAP && !replacement.contains("$") && !Labels.isLegacyName(replacement)
+            && !Labels.isValidUtf8(replacement)) {
+            throw f.get("replacement").error("\"" + replacement + "\" is invalid 'replacement' for " + an + " action");
+        }
+        if ((action == RelabelConfig.Action.LABELDROP || action == RelabelConfig.Action.LABELKEEP)
+            && (!sources.isEmpty() || !target.isEmpty() || modulus != 0 || !sep.equals(RelabelConfig.DEFAULT_SEPARATOR)
+                || !replacement.equals(RelabelConfig.DEFAULT_REPLACEMENT))) {
+            throw n.error(an + " action requires only 'regex', and no other fields");
+        }
+        if ((action == RelabelConfig.Action.KEEPEQUAL || action == RelabelConfig.Action.DROPEQUAL)
+            && (!regexText.equals(RelabelConfig.DEFAULT_REGEX) || modulus != 0 || !sep.equals(RelabelConfig.DEFAULT_SEPARATOR)
+                || !replacement.equals(RelabelConfig.DEFAULT_REPLACEMENT))) {
+            throw n.error(an + " action requires only 'source_labels' and `target_label`, and no other fields");
+        }
+        return new RelabelConfig(sources, sep, regex, modulus, target, replacement, action);
+    }
+
+    private OtlpConfig otlp(Node n) {
+        Node.Fields f = n.fields(Node.keys("translation_strategy", "promote_resource_attributes",
+            "ignore_resource_attributes", "promote_all_resource_attributes", "keep_identifying_resource_attributes",
+            "convert_histograms_to_nhcb", "promote_scope_metadata"));
+        String strategy = f.string("translation_strategy", OtlpConfig.UNDERSCORE_ESCAPING_WITH_SUFFIXES);
+        if (!OtlpConfig.TRANSLATION_STRATEGIES.contains(strategy)) {
+            throw f.get("translation_strategy").error("unsupported OTLP translation strategy \"" + strategy + "\"");
+        }
+        List<String> promote = attributeList(f.get("promote_resource_attributes"), "promoted");
+        List<String> ignore = attributeList(f.get("ignore_resource_attributes"), "ignored");
+        boolean promoteAll = f.bool("promote_all_resource_attributes", false);
+        if (promoteAll && !promote.isEmpty()) {
+            throw f.get("promote_resource_attributes").error(
+                "'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously");
+        }
+        if (!ignore.isEmpty() && !promoteAll) {
+            throw f.get("ignore_resource_attributes").error(
+                "'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+        }
+        return new OtlpConfig(strategy, promote, ignore, promoteAll, f.bool("keep_identifying_resource_attributes", false),
+            f.bool("convert_histograms_to_nhcb", false), f.bool("promote_scope_metadata", false));
+    }
+
+    private static List<String> attributeList(Node n, String what) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Node a : n.list()) {
+            String s = a.string().trim();
+            if (s.isEmpty()) {
+                throw a.error("empty " + what + " OTel resource attribute");
+            }
+            if (!seen.add(s)) {
+                throw a.error("duplicated " + what + " OTel resource attribute \"" + s + "\"");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

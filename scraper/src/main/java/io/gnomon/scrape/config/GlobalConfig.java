@@ -1,0 +1,21 @@
+package io.gnomon.scrape.config;
+
+import io.gnomon.tsdb.labels.Labels;
+import java.time.Duration;
+
+/**
+ * {@code global}: the scrape interval and timeout every job inherits (Prometheus's defaults 1m
+ * and 10s), the evaluation interval (accepted; rules are not evaluated yet), external labels, and
+ * the global defaults of the per-job limits (0: no limit).
+ */
+public record GlobalConfig(Duration scrapeInterval, Duration scrapeTimeout, Duration evaluationInterval,
+                           Labels externalLabels, long sampleLimit, long labelLimit, long labelNameLengthLimit,
+                           long labelValueLengthLimit, long bodySizeLimit, long targetLimit) {
+
+    public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_SCRAPE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofMinutes(1);
+
+    public static final GlobalConfig DEFAULT = new GlobalConfig(DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT,
+        DEFAULT_EVALUATION_INTERVAL, Labels.EMPTY, 0, 0, 0, 0, 0, 0);
+}
