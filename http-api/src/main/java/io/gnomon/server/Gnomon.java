@@ -59,6 +59,7 @@ public final class Gnomon implements Closeable {
     private RemoteWriteReceiver remoteWrite;
     private OtlpReceiver otlp;
     private volatile OtlpOptions otlpOptions = OtlpOptions.defaults();
+    private io.gnomon.scrape.config.OtlpConfig startedOtlpConfig;
     private HttpServer otlpHttp;
     private GrpcServer otlpGrpc;
     private java.util.concurrent.ScheduledExecutorService otlpSweeper;
@@ -75,6 +76,8 @@ public final class Gnomon implements Closeable {
     public InetSocketAddress start() throws IOException, InterruptedException {
         // A configuration file that does not load stops start-up before anything else happens.
         io.gnomon.scrape.config.PrometheusConfig scrapeConfig = Scraping.loadConfig(flags.string("config.file"), "localhost:9090");
+        otlpOptions = otlpOptions(scrapeConfig.otlp(), otlpOptions);
+        startedOtlpConfig = scrapeConfig.otlp();
         Path dataDir = Path.of(flags.string("storage.tsdb.path"));
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
@@ -131,8 +134,8 @@ public final class Gnomon implements Closeable {
     }
 
     /**
-     * OTLP options (the {@code otlp:} section of prometheus.yml); set before {@link #start()}.
-     * Until the config loader wires them, the defaults apply.
+     * OTLP options beyond the {@code otlp:} section of prometheus.yml (limits, delta staleness);
+     * set before {@link #start()}, which lays the section's keys over them.
      */
     public Gnomon withOtlpOptions(OtlpOptions options) {
         this.otlpOptions = options;
@@ -354,6 +357,26 @@ public final class Gnomon implements Closeable {
             throw new IllegalStateException("the server is not started");
         }
         s.reload();
+        io.gnomon.scrape.config.PrometheusConfig now = s.config();
+        if (now != null && !now.otlp().equals(startedOtlpConfig)) {
+            LOG.warning("the otlp: section changed; OTLP translation keeps the settings it started with until a restart");
+        }
+    }
+
+    /** The {@code otlp:} section of prometheus.yml laid over {@code base}. */
+    static OtlpOptions otlpOptions(io.gnomon.scrape.config.OtlpConfig c, OtlpOptions base) {
+        if (c.convertHistogramsToNhcb()) {
+            LOG.warning("otlp.convert_histograms_to_nhcb: native histograms are not stored yet; "
+                + "OTLP histograms are written as classic _bucket/_sum/_count series");
+        }
+        return base.toBuilder()
+            .translationStrategy(io.gnomon.ingest.otlp.TranslationStrategy.valueOf(c.translationStrategy()))
+            .promoteResourceAttributes(c.promoteResourceAttributes())
+            .promoteAllResourceAttributes(c.promoteAllResourceAttributes())
+            .ignoreResourceAttributes(c.ignoreResourceAttributes())
+            .keepIdentifyingResourceAttributes(c.keepIdentifyingResourceAttributes())
+            .promoteScopeMetadata(c.promoteScopeMetadata())
+            .build();
     }
 
     /** The scrape manager; null before {@link #start()} finishes. */
