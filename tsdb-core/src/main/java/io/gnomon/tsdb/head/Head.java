@@ -125,6 +125,96 @@ public final class Head implements Appendable, Queryable, MetricSource {
         minValidTime = t;
     }
 
+    /** Number of ref pages allocated in the series table (memory-release tests). */
+    int allocatedSeriesPages() {
+        return series.allocatedPages();
+    }
+
+    /** What one {@link #truncate} did. */
+    public record TruncateStats(long mint, long chunksRemoved, long seriesRemoved, long millis) {
+    }
+
+    private final Object truncateLock = new Object();
+    final LongAdder seriesRemoved = new LongAdder();
+    final LongAdder chunksRemoved = new LongAdder();
+
+    /**
+     * Drops everything before {@code mint} (the data is in a block now) and garbage-collects the
+     * series left without data:
+     * <ol>
+     *   <li>the lower bound for appends moves to {@code mint} first, so no sample before it is
+     *       accepted from now on (commits re-check it under the series lock);</li>
+     *   <li>page by page of {@link StripeSeries} (4096 refs), each series drops the chunks that end
+     *       before {@code mint} under its own lock (microseconds);</li>
+     *   <li>a series with no chunk left, no commit in flight ({@link MemSeries#pin}) and no sample
+     *       at or after {@code mint} is removed under its stripe lock: from then on no lookup finds
+     *       it; an appender that still holds it moves to a new series with the same labels at
+     *       commit. Its ref is never reused; live series keep their refs;</li>
+     *   <li>the postings of all removed series are deleted in one pass at the end (new series can
+     *       not be indexed during that pass, appends to existing series are not held up), and
+     *       metadata of metric names left without a series is dropped.</li>
+     * </ol>
+     * No lock is held across pages, so appenders wait at most for one series' lock or one stripe.
+     * Queries that captured chunks before keep them until they finish. Serialised with other
+     * truncations; thread-safe otherwise.
+     */
+    public TruncateStats truncate(long mint) {
+        synchronized (truncateLock) {
+            long start = System.nanoTime();
+            if (mint > minValidTime) {
+                minValidTime = mint;
+            }
+            long[] chunks = new long[1];
+            org.agrona.collections.LongHashSet dead = new org.agrona.collections.LongHashSet();
+            Map<String, java.util.Set<String>> pairs = new java.util.HashMap<>();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            long[] pageDead = new long[4096];
+            series.forEachPage((batch, n) -> {
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                    MemSeries s = batch[i];
+                    chunks[0] += s.truncateBefore(mint);
+                    if (s.maxTime() < mint && series.removeIfUnused(s, mint)) {
+                        pageDead[k++] = s.ref();
+                        dead.add(s.ref());
+                        Labels l = s.labels;
+                        for (int j = 0; j < l.size(); j++) {
+                            pairs.computeIfAbsent(l.name(j), x -> new java.util.HashSet<>()).add(l.value(j));
+                        }
+                        names.add(l.metricName());
+                    }
+                }
+                if (k > 0 && wal != null) {
+                    synchronized (walLock) {
+                        for (int i = 0; i < k; i++) {
+                            unlogged.remove(pageDead[i]);
+                        }
+                    }
+                }
+            });
+            if (!dead.isEmpty()) {
+                postings.deletePairs(dead::contains, pairs);
+                for (String name : names) {
+                    if (!name.isEmpty() && postings.postings(Labels.METRIC_NAME, name).next() == false) {
+                        metadata.remove(name);
+                    }
+                }
+            }
+            long cur;
+            while ((cur = minTime.get()) < mint && !minTime.compareAndSet(cur, mint)) {
+                // retry
+            }
+            seriesRemoved.add(dead.size());
+            chunksRemoved.add(chunks[0]);
+            return new TruncateStats(mint, chunks[0], dead.size(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** The head's inverted index (read-only use: status pages, block writers). */
+    public MemPostings postings() {
+        return postings;
+    }
+
     /** Metadata by metric name, as last reported by any ingest path. */
     public Map<String, Metadata> metadata() {
         return metadata;

@@ -50,6 +50,7 @@ public final class RecordDecoder {
                 case RecordDescriptor.XOR_SAMPLES -> xorSamples(v);
                 case RecordDescriptor.EXEMPLARS -> exemplars(v);
                 case RecordDescriptor.METADATA -> metadata(v);
+                case RecordDescriptor.XOR_BASES -> xorBases(v);
                 default -> {
                     // Unknown or reserved type: skipped.
                 }
@@ -59,7 +60,8 @@ public final class RecordDecoder {
         }
         if (pos != end && (type == RecordDescriptor.SERIES || type == RecordDescriptor.SAMPLES
             || type == RecordDescriptor.XOR_SAMPLES
-            || type == RecordDescriptor.EXEMPLARS || type == RecordDescriptor.METADATA)) {
+            || type == RecordDescriptor.EXEMPLARS || type == RecordDescriptor.METADATA
+            || type == RecordDescriptor.XOR_BASES)) {
             throw corrupt(type, "trailing bytes");
         }
         return type;
@@ -133,6 +135,14 @@ public final class RecordDecoder {
             long t = varint();
             double val = Double.longBitsToDouble(long8());
             v.exemplar(ref, t, val, labelSet());
+        }
+    }
+
+    private void xorBases(RecordVisitor v) {
+        long n = count();
+        for (long i = 0; i < n; i++) {
+            long ref = uvarint();
+            v.xorBase(ref, long8());
         }
     }
 

@@ -26,7 +26,11 @@ package io.gnomon.tsdb.record;
  *                                          uvarint labelCount, labelCount x ( string, string ) )
  * METADATA   type=6  uvarint n, then n x ( uvarint ref, string metricName, string type,
  *                                          string unit, string help )
- * 7.. reserved for native histograms
+ * 7..15     reserved for native histograms
+ * XOR_BASES type=16 uvarint n, then n x ( uvarint ref, 8 bytes value bits ): sets the series'
+ *                    XOR base (its previous logged value) without adding a sample. Written at the
+ *                    end of a checkpoint for every live series, because the checkpoint drops old
+ *                    samples while the XOR_SAMPLES of the segments after it build on them.
  * </pre>
  *
  * <p>Worked example: a SAMPLES record with two samples, series 5 at t=1000 v=1.0 and series 6 at
@@ -57,6 +61,8 @@ public final class RecordDescriptor {
     /** All XOR_SAMPLES entry header bits; others must be 0. */
     public static final int XOR_FLAGS = 0x07;
     public static final byte METADATA = 6;
+    /** Per-series XOR bases without samples (see the class comment); written by checkpoints. */
+    public static final byte XOR_BASES = 16;
 
     private RecordDescriptor() {
     }

@@ -118,6 +118,18 @@ public final class RecordEncoder {
         count++;
     }
 
+    /** Starts an XOR_BASES record (see {@link RecordDescriptor#XOR_BASES}). */
+    public void beginXorBases() {
+        begin(RecordDescriptor.XOR_BASES);
+    }
+
+    public void xorBase(long ref, long bits) {
+        putUvarint(ref);
+        buf.putLong(pos, bits, java.nio.ByteOrder.BIG_ENDIAN);
+        pos += 8;
+        count++;
+    }
+
     public void beginMetadata() {
         begin(RecordDescriptor.METADATA);
     }
