@@ -1,6 +1,7 @@
 package io.gnomon.tsdb;
 
 import io.gnomon.tsdb.head.Head;
+import io.gnomon.tsdb.head.HeadCheckpoint;
 import io.gnomon.tsdb.head.HeadOptions;
 import io.gnomon.tsdb.head.HeadReplayer;
 import io.gnomon.tsdb.storage.Appendable;
@@ -81,6 +82,18 @@ public final class Db implements Appendable, Queryable, Closeable {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Drops the head's data before {@code mint} and checkpoints the WAL accordingly (see
+     * {@link Head#truncate} and {@link HeadCheckpoint}). The caller states that everything before
+     * {@code mint} is persisted elsewhere (a block) or may go. Returns what the checkpoint did, or
+     * null when the WAL was too short to checkpoint.
+     */
+    public io.gnomon.wal.CheckpointResult truncateHead(long mint) {
+        Head.TruncateStats st = head.truncate(mint);
+        LOG.info("head truncated: " + st);
+        return HeadCheckpoint.run(head, wal, mint);
     }
 
     /** What the start-up replay did. */

@@ -53,7 +53,33 @@ public final class HeadCheckpoint implements RecordFilter {
     private final long mint;
     private final RecordDecoder decoder = new RecordDecoder();
     private final RecordEncoder enc = new RecordEncoder();
-    private final Long2LongHashMap values = new Long2LongHashMap(0L);
+    /**
+     * Latest value bits per live series. The map cannot hold its missing value, so the refs whose
+     * bits equal {@link #NO_BITS} (a NaN payload no writer produces, but any bits are legal) are
+     * kept in {@link #noBitsRefs}.
+     */
+    private final Long2LongHashMap values = new Long2LongHashMap(NO_BITS);
+    private final org.agrona.collections.LongHashSet noBitsRefs = new org.agrona.collections.LongHashSet();
+    private static final long NO_BITS = 0x7FF0_DEAD_BEEF_0001L;
+
+    private void putBits(long ref, long bits) {
+        if (bits == NO_BITS) {
+            values.remove(ref);
+            noBitsRefs.add(ref);
+        } else {
+            values.put(ref, bits);
+            noBitsRefs.remove(ref);
+        }
+    }
+
+    /** Bits of the series' last logged value; 0 before its first (as the writer starts). */
+    private long getBits(long ref) {
+        long b = values.get(ref);
+        if (b != NO_BITS) {
+            return b;
+        }
+        return noBitsRefs.contains(ref) ? NO_BITS : 0L;
+    }
     private final Long2ObjectHashMap<Meta> meta = new Long2ObjectHashMap<>();
     private Sink sink;
     private long dropped;
@@ -170,7 +196,7 @@ public final class HeadCheckpoint implements RecordFilter {
                 return;
             }
             long bits = Double.doubleToRawLongBits(v);
-            values.put(ref, bits);
+            putBits(ref, bits);
             if (t < mint) {
                 dropped++;
                 return;
@@ -187,8 +213,8 @@ public final class HeadCheckpoint implements RecordFilter {
                 dropped++;
                 return;
             }
-            long bits = values.get(ref) ^ xorBits;
-            values.put(ref, bits);
+            long bits = getBits(ref) ^ xorBits;
+            putBits(ref, bits);
             if (t < mint) {
                 dropped++;
                 return;
@@ -201,7 +227,7 @@ public final class HeadCheckpoint implements RecordFilter {
         @Override
         public void xorBase(long ref, long bits) {
             if (live(ref)) {
-                values.put(ref, bits);
+                putBits(ref, bits);
             }
         }
 
@@ -232,19 +258,22 @@ public final class HeadCheckpoint implements RecordFilter {
         }
     }
 
+    private void base(long ref, long bits) {
+        if (live(ref)) {
+            enc.xorBase(ref, bits);
+            if (enc.count() >= 65536) {
+                flush();
+                enc.beginXorBases();
+            }
+        }
+    }
+
     @Override
     public void finish(Sink keep) {
         this.sink = keep;
         enc.beginXorBases();
-        values.forEach((ref, bits) -> {
-            if (live(ref)) {
-                enc.xorBase(ref, bits);
-                if (enc.count() >= 65536) {
-                    flush();
-                    enc.beginXorBases();
-                }
-            }
-        });
+        values.forEach((ref, bits) -> base(ref, bits));
+        noBitsRefs.forEach(ref -> base(ref, NO_BITS));
         flush();
         enc.beginMetadata();
         meta.forEach((ref, m) -> {
