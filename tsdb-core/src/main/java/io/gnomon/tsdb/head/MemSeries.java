@@ -271,6 +271,40 @@ final class MemSeries {
         return new Snapshot(its);
     }
 
+    /**
+     * Appends to {@code out} the metas of the chunks that overlap {@code [mint, maxt]}, oldest
+     * first, for {@link RangeHead}: ref = this series' ref (a head chunk is found again by its
+     * first timestamp, which survives truncation of older chunks), maxTime = the chunk's last
+     * timestamp now.
+     */
+    synchronized void chunkMetas(long mint, long maxt, java.util.List<io.gnomon.tsdb.chunks.ChunkMeta> out) {
+        for (XorChunk c : cut) {
+            if (c.lastTimestamp() >= mint && c.firstTimestamp() <= maxt) {
+                out.add(new io.gnomon.tsdb.chunks.ChunkMeta(ref32, c.firstTimestamp(), c.lastTimestamp()));
+            }
+        }
+        if (open != null && open.numSamples() > 0 && open.lastTimestamp() >= mint && open.firstTimestamp() <= maxt) {
+            out.add(new io.gnomon.tsdb.chunks.ChunkMeta(ref32, open.firstTimestamp(), open.lastTimestamp()));
+        }
+    }
+
+    /**
+     * The chunk whose first sample is at {@code firstT}, holding only its samples up to
+     * {@code maxT}: a cut chunk as it is (immutable), the open chunk as a snapshot iterator the
+     * caller re-encodes; null when no chunk starts there (truncated meanwhile).
+     */
+    synchronized Object chunkStartingAt(long firstT) {
+        for (XorChunk c : cut) {
+            if (c.firstTimestamp() == firstT) {
+                return c;
+            }
+        }
+        if (open != null && open.numSamples() > 0 && open.firstTimestamp() == firstT) {
+            return open.snapshotIterator(null);
+        }
+        return null;
+    }
+
     /** The chunk iterators of one series at one moment, oldest first. */
     record Snapshot(SampleIterator[] chunks) {
     }
