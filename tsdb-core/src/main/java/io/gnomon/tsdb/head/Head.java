@@ -116,7 +116,8 @@ public final class Head implements Appendable, Queryable, MetricSource {
         return maxTime.get();
     }
 
-    long minValidTime() {
+    /** Samples older than this are refused (the end of the newest block cut from the head). */
+    public long minValidTime() {
         return minValidTime;
     }
 
@@ -207,6 +208,64 @@ public final class Head implements Appendable, Queryable, MetricSource {
             seriesRemoved.add(dead.size());
             chunksRemoved.add(chunks[0]);
             return new TruncateStats(mint, chunks[0], dead.size(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /**
+     * Deletes the samples in {@code [mint, maxt]} (inclusive) of the series matching
+     * {@code matchers}. The head deletes eagerly (affected chunks are re-encoded without the
+     * samples, see {@link MemSeries#deleteRange}) rather than keeping tombstones: its chunks are
+     * short-lived and queries then need no tombstone check. The deletion is logged first (one
+     * TOMBSTONES record), so replay deletes at the same point of the log; checkpoints keep it
+     * while it reaches into the head. Samples committed concurrently with the call may or may not
+     * be deleted. Returns the number of samples deleted.
+     */
+    public long delete(long mint, long maxt, io.gnomon.tsdb.labels.Matcher... matchers) {
+        java.util.List<MemSeries> hit = new java.util.ArrayList<>();
+        io.gnomon.tsdb.index.Postings p = io.gnomon.tsdb.index.PostingsForMatchers.postings(new HeadIndexReader(this), matchers);
+        while (p.next()) {
+            MemSeries s = series.getByRef(p.at());
+            if (s != null && s.maxTime() >= mint && s.minTime() <= maxt && s.pin()) {
+                hit.add(s);
+            }
+        }
+        if (hit.isEmpty()) {
+            return 0;
+        }
+        try {
+            if (wal != null) {
+                RecordEncoder enc = encoder();
+                long last;
+                synchronized (walLock) {
+                    if (!unlogged.isEmpty()) {
+                        // A deletion record must not name a series whose SERIES record is not logged yet.
+                        enc.beginSeries();
+                        for (MemSeries s : hit) {
+                            if (unlogged.remove(s.ref())) {
+                                enc.series(s.ref(), s.labels);
+                            }
+                        }
+                        if (enc.count() > 0) {
+                            wal.submit(enc.buffer(), 0, enc.finish());
+                        }
+                    }
+                    enc.beginTombstones();
+                    for (MemSeries s : hit) {
+                        enc.tombstone(s.ref(), mint, maxt);
+                    }
+                    last = wal.submit(enc.buffer(), 0, enc.finish());
+                }
+                wal.await(last);
+            }
+            long deleted = 0;
+            for (MemSeries s : hit) {
+                deleted += s.deleteRange(mint, maxt, options.chunkRange());
+            }
+            return deleted;
+        } finally {
+            for (MemSeries s : hit) {
+                s.unpin();
+            }
         }
     }
 

@@ -28,7 +28,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  *   <li>XOR_BASES: consumed; after the last record one XOR_BASES record gives every live series the
  *       value it had in its last logged sample, which the XOR_SAMPLES of the segments after the
  *       checkpoint build on;</li>
- *   <li>unknown types (and TOMBSTONES, reserved): kept unchanged.</li>
+ *   <li>TOMBSTONES: the deletions of live series that reach {@code mint} or later;</li>
+ *   <li>unknown types: kept unchanged.</li>
  * </ul>
  *
  * <p>Which segments: as Prometheus does, a new segment is started, and only the older two thirds
@@ -121,6 +122,7 @@ public final class HeadCheckpoint implements RecordFilter {
             case RecordDescriptor.SERIES -> enc.beginSeries();
             case RecordDescriptor.SAMPLES, RecordDescriptor.XOR_SAMPLES -> enc.beginSamples();
             case RecordDescriptor.EXEMPLARS -> enc.beginExemplars();
+            case RecordDescriptor.TOMBSTONES -> enc.beginTombstones();
             case RecordDescriptor.METADATA, RecordDescriptor.XOR_BASES -> {
                 // state only, emitted by finish()
             }
@@ -167,6 +169,7 @@ public final class HeadCheckpoint implements RecordFilter {
             switch (type) {
                 case RecordDescriptor.SERIES -> enc.beginSeries();
                 case RecordDescriptor.SAMPLES -> enc.beginSamples();
+                case RecordDescriptor.TOMBSTONES -> enc.beginTombstones();
                 default -> enc.beginExemplars();
             }
         }
@@ -221,6 +224,18 @@ public final class HeadCheckpoint implements RecordFilter {
             }
             enc.sample(ref, t, Double.longBitsToDouble(bits));
             approxPos += 20;
+            checkFlush();
+        }
+
+        @Override
+        public void tombstone(long ref, long tmin, long tmax) {
+            entries++;
+            if (!live(ref) || tmax < mint) {
+                dropped++;
+                return;
+            }
+            enc.tombstone(ref, tmin, tmax);
+            approxPos += 24;
             checkFlush();
         }
 

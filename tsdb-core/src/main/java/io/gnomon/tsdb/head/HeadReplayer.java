@@ -103,6 +103,14 @@ public final class HeadReplayer {
             }
 
             @Override
+            public void tombstone(long ref, long mint, long maxt) {
+                MemSeries s = resolve(ref);
+                if (s != null) {
+                    shards.addDelete(s, mint, maxt);
+                }
+            }
+
+            @Override
             public void xorBase(long ref, long bits) {
                 MemSeries s = resolve(ref);
                 if (s != null) {

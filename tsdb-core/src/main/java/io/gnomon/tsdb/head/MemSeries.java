@@ -224,6 +224,57 @@ final class MemSeries {
         return (long) (start + (max - start) / Math.floor(n));
     }
 
+    /**
+     * Deletes the samples in {@code [mint, maxt]} (the head's eager form of a tombstone): each
+     * chunk that holds some is re-encoded without them (a new object: snapshots taken before keep
+     * the old one); a chunk left empty is dropped. The newest timestamp is kept, so the series'
+     * order is unchanged for later appends. Returns the number of samples deleted.
+     */
+    synchronized int deleteRange(long mint, long maxt, long chunkRange) {
+        int deleted = 0;
+        java.util.ArrayList<XorChunk> kept = new java.util.ArrayList<>(cut.length);
+        for (XorChunk c : cut) {
+            if (c.lastTimestamp() < mint || c.firstTimestamp() > maxt) {
+                kept.add(c);
+                continue;
+            }
+            XorChunk n = new XorChunk();
+            deleted += copyWithout(c.iterator(null), n, mint, maxt);
+            if (n.numSamples() > 0) {
+                n.trim();
+                kept.add(n);
+            }
+        }
+        if (deleted > 0 || kept.size() != cut.length) {
+            cut = kept.toArray(NO_CHUNKS);
+        }
+        XorChunk o = open;
+        if (o != null && o.lastTimestamp() >= mint && o.firstTimestamp() <= maxt) {
+            XorChunk n = new XorChunk();
+            deleted += copyWithout(o.snapshotIterator(null), n, mint, maxt);
+            if (n.numSamples() > 0) {
+                open = n;
+                nextAtOffset = offset(rangeEnd(n.firstTimestamp(), chunkRange) - n.firstTimestamp());
+            } else {
+                open = null;
+            }
+        }
+        return deleted;
+    }
+
+    private static int copyWithout(SampleIterator it, XorChunk dst, long mint, long maxt) {
+        int deleted = 0;
+        while (it.next() != io.gnomon.tsdb.storage.ValueType.NONE) {
+            long t = it.atT();
+            if (t >= mint && t <= maxt) {
+                deleted++;
+            } else {
+                dst.append(t, it.atV());
+            }
+        }
+        return deleted;
+    }
+
     /** Number of chunks, the open one included. */
     synchronized int chunkCount() {
         return cut.length + (open == null ? 0 : 1);
@@ -242,7 +293,7 @@ final class MemSeries {
      * appends continue. Returns null when none overlap.
      */
     synchronized Snapshot snapshot(long mint, long maxt) {
-        if (open == null || maxT < mint) { // under the lock: a plain read is current
+        if ((open == null && cut.length == 0) || maxT < mint) { // under the lock: a plain read is current
             return null;
         }
         int from = 0;
@@ -255,7 +306,7 @@ final class MemSeries {
         while (to > from && cs[to - 1].firstTimestamp() > maxt) {
             to--;
         }
-        boolean withOpen = open.firstTimestamp() <= maxt;
+        boolean withOpen = open != null && open.firstTimestamp() <= maxt;
         int n = (to - from) + (withOpen ? 1 : 0);
         if (n == 0) {
             return null;

@@ -40,6 +40,8 @@ final class Shards {
         final boolean[] xor = new boolean[BATCH];
         /** Entry only sets the series' XOR base (XOR_BASES), no sample. */
         final boolean[] base = new boolean[BATCH];
+        /** Entry deletes the series' samples in [t, bits] (TOMBSTONES). */
+        final boolean[] del = new boolean[BATCH];
         int n;
     }
 
@@ -92,7 +94,16 @@ final class Shards {
         add(s, Long.MIN_VALUE, bits, false, true);
     }
 
+    /** Queues a deletion of the series' samples in {@code [mint, maxt]}, in log order with its samples. */
+    void addDelete(MemSeries s, long mint, long maxt) {
+        add(s, mint, maxt, false, false, true);
+    }
+
     private void add(MemSeries s, long t, long bits, boolean xor, boolean base) {
+        add(s, t, bits, xor, base, false);
+    }
+
+    private void add(MemSeries s, long t, long bits, boolean xor, boolean base, boolean del) {
         int w = n == 1 ? 0 : (int) (s.ref() % n);
         Batch b = filling[w];
         int i = b.n;
@@ -101,6 +112,7 @@ final class Shards {
         b.bits[i] = bits;
         b.xor[i] = xor;
         b.base[i] = base;
+        b.del[i] = del;
         b.n = i + 1;
         queued++;
         if (b.n == BATCH) {
@@ -186,6 +198,12 @@ final class Shards {
     private void apply(Batch b, Totals tot) {
         for (int i = 0; i < b.n; i++) {
             MemSeries s = b.series[i];
+            if (b.del[i]) {
+                synchronized (s) {
+                    s.deleteRange(b.t[i], b.bits[i], chunkRange);
+                }
+                continue;
+            }
             long bits = b.xor[i] ? s.walLastBits ^ b.bits[i] : b.bits[i];
             s.walLastBits = bits;
             if (b.base[i]) {

@@ -13,7 +13,9 @@ package io.gnomon.tsdb.record;
  *                                          labelCount x ( string name, string value ) )
  * SAMPLES    type=2  uvarint n, svarint baseRef, svarint baseT,
  *                    then n x ( svarint ref-baseRef, svarint t-baseT, 8 bytes value )
- * TOMBSTONES type=3  (reserved for the blocks issue)
+ * TOMBSTONES type=3  uvarint n, then n x ( uvarint ref, svarint mint, svarint maxt ): the samples of
+ *                    the series in [mint, maxt] (both inclusive) are deleted at this point of the
+ *                    log (admin delete_series; the head deletes eagerly, replay does the same)
  * XOR_SAMPLES type=5 uvarint n, then n x entry; prevRef and prevT start at 0 and follow the
  *                    entries. entry = byte h, [svarint ref-prevRef if h&amp;0x01, else ref = prevRef+1],
  *                    [svarint t-prevT if h&amp;0x02, else t = prevT], [xor value if h&amp;0x04, else
