@@ -101,6 +101,17 @@ public final class Head implements Appendable, Queryable, MetricSource {
         return exemplars;
     }
 
+    /** Number of chunks in the head (cut and open), counted now: O(series). */
+    public long numChunks() {
+        long[] n = new long[1];
+        series.forEachPage((batch, k) -> {
+            for (int i = 0; i < k; i++) {
+                n[0] += batch[i].chunkCount();
+            }
+        });
+        return n[0];
+    }
+
     /** Number of series in the head. */
     public long numSeries() {
         return series.size();

@@ -152,6 +152,24 @@ public final class MemPostings {
         }
     }
 
+    /** Receives one label pair and the number of series that have it. */
+    @FunctionalInterface
+    public interface PairVisitor {
+        void visit(String name, String value, int series);
+    }
+
+    /**
+     * Calls {@code v} for every label pair with its number of series (cardinality statistics).
+     * Sees a consistent list per pair; pairs added or removed meanwhile may or may not be visited.
+     */
+    public void forEachPair(PairVisitor v) {
+        for (Map.Entry<String, ConcurrentHashMap<String, RefList>> e : byName.entrySet()) {
+            for (Map.Entry<String, RefList> val : e.getValue().entrySet()) {
+                v.visit(e.getKey(), val.getKey(), val.getValue().size);
+            }
+        }
+    }
+
     /** Refs of series with {@code name="value"}; {@link PostingsOps#EMPTY} when there are none. */
     public Postings postings(String name, String value) {
         ConcurrentHashMap<String, RefList> values = byName.get(name);

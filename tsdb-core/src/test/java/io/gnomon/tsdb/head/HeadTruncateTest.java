@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** {@link Head#truncate}: chunks before mint go, empty series are collected, live ones keep their refs. */
@@ -172,7 +171,7 @@ class HeadTruncateTest {
         int threads = 2;
         int perThread = 200;
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong now = new AtomicLong(RANGE);
+        java.util.concurrent.atomic.AtomicLongArray now = new java.util.concurrent.atomic.AtomicLongArray(threads);
         long[][] lastCommitted = new long[threads][perThread];
         Thread[] ts = new Thread[threads];
         Throwable[] failure = new Throwable[1];
@@ -197,7 +196,7 @@ class HeadTruncateTest {
                         for (int s = 0; s < perThread; s += 2) {
                             lastCommitted[thread][s] = t;
                         }
-                        now.accumulateAndGet(t, Math::max);
+                        now.set(thread, t);
                     }
                 } catch (Throwable e) {
                     failure[0] = e;
@@ -207,7 +206,16 @@ class HeadTruncateTest {
         }
         long mint = Long.MIN_VALUE;
         for (int round = 0; round < 50; round++) {
-            mint = Math.max(mint, now.get() - 20_000);
+            // Behind the slowest thread, so no thread's next sample is refused.
+            long slowest = Long.MAX_VALUE;
+            for (int th = 0; th < threads; th++) {
+                slowest = Math.min(slowest, now.get(th));
+            }
+            if (slowest == 0) {
+                Thread.sleep(2);
+                continue;
+            }
+            mint = Math.max(mint, slowest - 20_000);
             h.truncate(mint);
             Thread.sleep(2);
         }
