@@ -1,0 +1,71 @@
+package io.gnomon.tsdb.crash;
+
+import io.gnomon.tsdb.Db;
+import io.gnomon.tsdb.DbOptions;
+import io.gnomon.tsdb.head.HeadOptions;
+import io.gnomon.tsdb.storage.AppendResult;
+import io.gnomon.tsdb.storage.Appender;
+import io.gnomon.wal.WalOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The child process of {@link DbCompactionCrashTest}: as {@link CrashWriter}, on a database with a
+ * 10 s block range whose background compaction runs every 5 ms, so head compactions, block merges,
+ * truncations and checkpoints happen all the time and the parent's kills land inside them.
+ *
+ * <p>Args: dir, then one start batch per thread.
+ */
+public final class CompactionCrashWriter {
+
+    static final long RANGE = 10_000;
+
+    static DbOptions options(long compactionInterval) {
+        return new DbOptions(new HeadOptions(RANGE, 0), WalOptions.defaults().withSegmentSize(64 * 1024),
+            0, 0, 9 * RANGE, compactionInterval);
+    }
+
+    private CompactionCrashWriter() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int threads = args.length - 1;
+        Db db = Db.open(dir, options(5));
+        PrintStream out = System.out;
+        synchronized (out) {
+            out.println("READY " + db.replayStats().samples() + " blocks=" + db.blocks().size());
+            out.flush();
+        }
+        Thread[] ts = new Thread[threads];
+        for (int th = 0; th < threads; th++) {
+            int thread = th;
+            long start = Long.parseLong(args[1 + th]);
+            ts[th] = new Thread(() -> {
+                long[] refs = new long[CrashWriter.SERIES_PER_THREAD];
+                for (long batch = start; ; batch++) {
+                    Appender app = db.appender();
+                    for (int s = 0; s < CrashWriter.SERIES_PER_THREAD; s++) {
+                        refs[s] = app.append(refs[s], CrashWriter.labels(thread, s), batch * 1000, CrashWriter.value(thread, s, batch));
+                    }
+                    AppendResult r = app.commit();
+                    if (r.hasRejections()) {
+                        synchronized (out) {
+                            out.println("ERROR " + r.describe());
+                            out.flush();
+                        }
+                        return;
+                    }
+                    synchronized (out) {
+                        out.println("ACK " + thread + " " + batch);
+                        out.flush();
+                    }
+                }
+            });
+            ts[th].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+    }
+}
