@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gnomon.tsdb.storage.ValueType;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,20 +217,6 @@ class PrometheusXorCompatibilityTest {
     }
 
     private static Path findPromtool() {
-        String env = System.getenv("PROMTOOL");
-        if (env != null && Files.isExecutable(Path.of(env))) {
-            return Path.of(env);
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String d : path.split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "promtool"))) {
-                return Path.of(d, "promtool");
-            }
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("promtool is required under CI=true: install Prometheus's promtool or set $PROMTOOL");
-        }
-        Assumptions.abort("promtool not installed; set $PROMTOOL or put it on the PATH");
-        return null;
+        return io.gnomon.tsdb.testing.PeerBinaries.promtool();
     }
 }
