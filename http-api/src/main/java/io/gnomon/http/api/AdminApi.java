@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  *       rewritten without the deleted data.</li>
  *   <li>{@code POST|PUT /api/v1/admin/tsdb/snapshot} ({@code skip_head} optional boolean):
  *       {@code {"name": "<UTC time>-<16 hex>"}}, hard links under {@code <data>/snapshots/}.</li>
- *   <li>Without {@code --web.enable-admin-api} all three answer 503
+ *   <li>Without {@code --web.enable-admin-api} all three answer 500 (as Prometheus 2.42 does)
  *       {@code {"status":"error","errorType":"unavailable","error":"admin APIs disabled"}}.</li>
  *   <li>{@code GET /api/v1/status/tsdb} ({@code limit}, default 10): head statistics and the
  *       top-{@code limit} cardinality lists.</li>
@@ -68,7 +68,8 @@ public final class AdminApi {
 
     private FullHttpResponse admin(Call c) {
         if (!enabled) {
-            return Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "admin APIs disabled");
+            // Prometheus 2.42 answers this with status 500 (checked against the real binary).
+            return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "unavailable", "admin APIs disabled");
         }
         return guard(c);
     }
