@@ -346,8 +346,9 @@ final class MemSeries {
      */
     synchronized Object chunkStartingAt(long firstT) {
         for (XorChunk c : cut) {
-            if (c.firstTimestamp() == firstT) {
-                return c;
+            // lastTimestamp is a field, firstTimestamp a varint decode: test the cheap one first.
+            if (c.lastTimestamp() >= firstT) {
+                return c.firstTimestamp() == firstT ? c : null;
             }
         }
         if (open != null && open.numSamples() > 0 && open.firstTimestamp() == firstT) {

@@ -38,6 +38,12 @@ public final class IndexFileReader implements BlockIndexReader {
     /** Postings offset table, by label name in order (the all-postings name "" first). */
     private final Map<String, NameEntries> names;
     private final long allPostingsOff;
+    /**
+     * Symbols decoded so far, by ref. Filled lazily: a query touches few, a compaction all of them
+     * (then it is the size of the symbol table, as the writer's map is). Racy writes are safe:
+     * every thread that fills a slot stores an equal immutable String.
+     */
+    private final String[] symbolCache;
 
     /** The postings-table entries of one label name: where they are and a sample of their values. */
     private static final class NameEntries {
@@ -60,6 +66,7 @@ public final class IndexFileReader implements BlockIndexReader {
         this.symbolSamples = symbolSamples;
         this.names = names;
         this.allPostingsOff = allPostingsOff;
+        this.symbolCache = new String[numSymbols];
     }
 
     /**
@@ -233,11 +240,17 @@ public final class IndexFileReader implements BlockIndexReader {
             throw f.corrupt(-1, "symbol ref " + ref + " out of range (" + numSymbols + " symbols)");
         }
         int r = (int) ref;
+        String s = symbolCache[r];
+        if (s != null) {
+            return s;
+        }
         MappedFile.Cursor c = f.cursor(symbolSamples[r / SAMPLING], f.size());
         for (int i = r % SAMPLING; i > 0; i--) {
             c.skipUvarintString();
         }
-        return c.uvarintString();
+        s = io.gnomon.tsdb.labels.SymbolTable.GLOBAL.intern(c.uvarintString());
+        symbolCache[r] = s;
+        return s;
     }
 
     @Override
