@@ -192,7 +192,7 @@ public final class CompactionProbe {
             // Ingest latency: idle, then while a head compaction runs.
             long[] idle = new long[1 << 20];
             int[] nIdle = new int[1];
-            long idleEnd = t + 20 * interval;
+            long idleEnd = t + 60 * interval;
             fill(db, t, idleEnd, interval, threads, idle, nIdle, null);
             t = idleEnd;
             // Make the head compactable again without timing.
