@@ -271,6 +271,11 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
                     qs.add(b.querier(mint, maxt));
                 }
             }
+        } catch (RuntimeException e) {
+            for (Querier q : qs) {
+                q.close(); // unpin what was pinned
+            }
+            throw e;
         } finally {
             blocksLock.readLock().unlock();
         }
@@ -441,7 +446,23 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
             mint = Math.min(mint, b.minTime());
             maxt = Math.max(maxt, b.maxTime());
         }
-        BlockMeta meta = BlockWriter.write(dir, mint, maxt, parents, BlockMeta.Compaction.merge(metas));
+        BlockMeta meta;
+        try {
+            meta = BlockWriter.write(dir, mint, maxt, parents, BlockMeta.Compaction.merge(metas));
+        } catch (IOException | RuntimeException e) {
+            // Mark the inputs so the planner skips them instead of failing on them every cycle
+            // (overlapping blocks are still retried: their duplicates must be merged).
+            compactionFailures.incrementAndGet();
+            for (Block p : parents) {
+                try {
+                    p.setMeta(p.meta().withCompaction(p.meta().compaction().withFailed(true)));
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            LOG.log(Level.SEVERE, "block compaction failed; inputs marked failed [blocks=" + plan + "]", e);
+            return false;
+        }
         Block merged = meta == null ? null : Block.open(dir.resolve(meta.ulid().toString()));
         swap(parents, merged);
         for (Block p : parents) {
@@ -456,7 +477,7 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
     private static BlockInfo info(Block b) {
         BlockMeta m = b.meta();
         return new BlockInfo(m.ulid().toString(), m.minTime(), m.maxTime(), m.stats().numSeries(),
-            m.stats().numTombstones(), b.sizeBytes());
+            m.stats().numTombstones(), b.sizeBytes(), m.compaction().failed());
     }
 
     /** Replaces {@code remove} by {@code add} (either may be empty/null) in one step. */

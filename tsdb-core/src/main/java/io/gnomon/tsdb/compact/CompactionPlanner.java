@@ -19,7 +19,8 @@ import java.util.List;
  *       ({@code [k*range, (k+1)*range)}, a block belongs to the window containing it entirely);
  *       the first window with at least two blocks that either fills the whole window or ends at
  *       or before the start of the newest remaining block is returned (so a window is not
- *       compacted early while another block of the same size may still land in it).</li>
+ *       compacted early while another block of the same size may still land in it). A window
+ *       holding a block whose compaction failed before is skipped.</li>
  *   <li><b>Tombstones</b>: a single block at least as long as the middle range whose tombstones
  *       exceed 5% of its series, to rewrite it without the deleted data.</li>
  * </ol>
@@ -101,7 +102,7 @@ public final class CompactionPlanner {
             if (b.span() < minSpan) {
                 break;
             }
-            if ((double) b.numTombstones() / (b.numSeries() + 1) > 0.05) {
+            if (!b.compactionFailed() && (double) b.numTombstones() / (b.numSeries() + 1) > 0.05) {
                 return List.of(b);
             }
         }
@@ -135,7 +136,7 @@ public final class CompactionPlanner {
         for (int r = 1; r < ranges.size(); r++) {
             long range = ranges.get(r);
             for (List<BlockInfo> part : splitByRange(blocks, range)) {
-                if (part.size() < 2) {
+                if (part.size() < 2 || part.stream().anyMatch(BlockInfo::compactionFailed)) {
                     continue;
                 }
                 long mint = part.get(0).minTime();

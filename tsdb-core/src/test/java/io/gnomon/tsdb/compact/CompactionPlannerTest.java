@@ -81,6 +81,15 @@ class CompactionPlannerTest {
     }
 
     @Test
+    void aWindowWithAFailedBlockIsSkipped() {
+        BlockInfo failed = new BlockInfo("b", 2 * H, 4 * H, 100, 0, 1000, true);
+        assertEquals(List.of(), ids(PLANNER.plan(List.of(b("a", 0, 2), failed, b("c", 4, 6), b("d", 6, 8)))));
+        // Overlaps are still merged: their duplicates must go.
+        BlockInfo failedOverlap = new BlockInfo("x", 1 * H, 3 * H, 100, 0, 1000, true);
+        assertEquals(List.of("a", "x"), ids(PLANNER.plan(List.of(b("a", 0, 2), failedOverlap, b("d", 6, 8)))));
+    }
+
+    @Test
     void timeRetentionDeletesOlderThanTheNewestMinusRetention() {
         List<BlockInfo> bs = List.of(b("a", 0, 2), b("b", 2, 4), b("c", 4, 6), b("d", 6, 8));
         assertEquals(Set.of("a", "b"), Retention.select(bs, 4 * H, 0, 0));
