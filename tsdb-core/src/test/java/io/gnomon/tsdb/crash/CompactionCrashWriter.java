@@ -10,8 +10,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * The child process of {@link DbCompactionCrashTest}: as {@link CrashWriter}, on a database with a
- * 10 s block range whose background compaction runs every 5 ms, so head compactions, block merges,
+ * The child process of {@link DbCompactionCrashTest}: as {@link CrashWriter} with batches
+ * {@value #STEP} ms apart, on a database with a 10 s block range whose background compaction runs
+ * every 5 ms, so head compactions, block merges,
  * truncations and checkpoints happen all the time and the parent's kills land inside them.
  *
  * <p>Args: dir, then one start batch per thread.
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 public final class CompactionCrashWriter {
 
     static final long RANGE = 10_000;
+    /** Milliseconds between batches: 100 batches per block range. */
+    static final long STEP = 100;
 
     static DbOptions options(long compactionInterval) {
         return new DbOptions(new HeadOptions(RANGE, 0), WalOptions.defaults().withSegmentSize(64 * 1024),
@@ -46,7 +49,7 @@ public final class CompactionCrashWriter {
                 for (long batch = start; ; batch++) {
                     Appender app = db.appender();
                     for (int s = 0; s < CrashWriter.SERIES_PER_THREAD; s++) {
-                        refs[s] = app.append(refs[s], CrashWriter.labels(thread, s), batch * 1000, CrashWriter.value(thread, s, batch));
+                        refs[s] = app.append(refs[s], CrashWriter.labels(thread, s), batch * STEP, CrashWriter.value(thread, s, batch));
                     }
                     AppendResult r = app.commit();
                     if (r.hasRejections()) {
@@ -59,6 +62,12 @@ public final class CompactionCrashWriter {
                     synchronized (out) {
                         out.println("ACK " + thread + " " + batch);
                         out.flush();
+                    }
+                    try {
+                        // Keeps data time close to what the compactor can follow (a few blocks a second).
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
                     }
                 }
             });

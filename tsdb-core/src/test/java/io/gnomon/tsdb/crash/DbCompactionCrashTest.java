@@ -60,7 +60,7 @@ class DbCompactionCrashTest {
                 }
                 Thread.sleep(5);
             }
-            Thread.sleep(100 + rnd.nextInt(700));
+            Thread.sleep(200 + rnd.nextInt(1000));
             p.destroyForcibly(); // SIGKILL
             p.waitFor();
             for (String line : Files.readAllLines(log)) {
@@ -89,7 +89,7 @@ class DbCompactionCrashTest {
                     SampleIterator it = ss.at().iterator(null);
                     long batch = 0;
                     while (it.next() == ValueType.FLOAT) {
-                        assertEquals(batch * 1000, it.atT(), "gap or duplicate in " + l + " (seed " + seed + ")");
+                        assertEquals(batch * CompactionCrashWriter.STEP, it.atT(), "gap or duplicate in " + l + " (seed " + seed + ")");
                         assertEquals(CrashWriter.value(t, s, batch), it.atV(), "wrong value in " + l);
                         batch++;
                     }
