@@ -147,6 +147,51 @@ public final class Head implements Appendable, Queryable, MetricSource {
     }
 
     private final Object truncateLock = new Object();
+
+    /*
+     * Commits and the collector meet without a per-series atomic in the common case. A commit
+     * counts itself in the current phase's stripe ({@link #enterCommit}), then reads
+     * {@link #collecting}: when false it uses no pins (its series cannot be collected before it
+     * ends, see below) and only replaces series collected earlier; when true it pins every series
+     * ({@link MemSeries#pin}). The collector sets {@code collecting}, flips the phase and waits
+     * until every commit counted in the old phase has ended; only then does it collect. A commit
+     * that read the old phase late counts itself after the flip and then reads
+     * {@code collecting == true} (all these are volatile, hence ordered), so it pins. Cost per
+     * commit: two uncontended atomics on a padded per-thread-hash stripe.
+     */
+    private static final int COMMIT_STRIPES = 64;
+    private static final int PAD = 16; // longs per stripe: 128 bytes, one stripe per cache-line pair
+    private final java.util.concurrent.atomic.AtomicLongArray[] inFlight = {
+        new java.util.concurrent.atomic.AtomicLongArray(COMMIT_STRIPES * PAD),
+        new java.util.concurrent.atomic.AtomicLongArray(COMMIT_STRIPES * PAD)};
+    private volatile int phase;
+    private volatile boolean collecting;
+
+    /** Registers a commit; returns a token for {@link #exitCommit}: bit 1 set means "pin". */
+    int enterCommit() {
+        int p = phase;
+        int stripe = (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> 58) & (COMMIT_STRIPES - 1);
+        inFlight[p].getAndIncrement(stripe * PAD);
+        return p | (collecting ? 2 : 0) | (stripe << 2);
+    }
+
+    void exitCommit(int token) {
+        inFlight[token & 1].getAndDecrement((token >>> 2) * PAD);
+    }
+
+    /** Makes new commits pin and waits until the commits that do not pin have ended. */
+    private void beginCollection() {
+        collecting = true;
+        int old = phase;
+        phase = old ^ 1;
+        java.util.concurrent.atomic.AtomicLongArray counts = inFlight[old];
+        for (int s = 0; s < COMMIT_STRIPES; s++) {
+            while (counts.get(s * PAD) > 0) {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
     final LongAdder seriesRemoved = new LongAdder();
     final LongAdder chunksRemoved = new LongAdder();
 
@@ -158,7 +203,9 @@ public final class Head implements Appendable, Queryable, MetricSource {
      *       accepted from now on (commits re-check it under the series lock);</li>
      *   <li>page by page of {@link StripeSeries} (4096 refs), each series drops the chunks that end
      *       before {@code mint} under its own lock (microseconds);</li>
-     *   <li>a series with no chunk left, no commit in flight ({@link MemSeries#pin}) and no sample
+     *   <li>commits that started without pinning are waited for (see {@link #enterCommit}); from
+ *       here until the end new commits pin their series;</li>
+ *   <li>a series with no chunk left, no commit in flight ({@link MemSeries#pin}) and no sample
      *       at or after {@code mint} is removed under its stripe lock: from then on no lookup finds
      *       it; an appender that still holds it moves to a new series with the same labels at
      *       commit. Its ref is never reused; live series keep their refs;</li>
@@ -176,6 +223,17 @@ public final class Head implements Appendable, Queryable, MetricSource {
             if (mint > minValidTime) {
                 minValidTime = mint;
             }
+            beginCollection();
+            try {
+                return collect(mint, start);
+            } finally {
+                collecting = false;
+            }
+        }
+    }
+
+    private TruncateStats collect(long mint, long start) {
+        {
             long[] chunks = new long[1];
             org.agrona.collections.LongHashSet dead = new org.agrona.collections.LongHashSet();
             Map<String, java.util.Set<String>> pairs = new java.util.HashMap<>();

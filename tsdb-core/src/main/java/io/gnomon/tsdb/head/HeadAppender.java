@@ -199,12 +199,27 @@ final class HeadAppender implements Appender {
     public AppendResult commit() {
         checkOpen();
         done = true;
-        pinAll();
+        int token = head.enterCommit();
+        try {
+            return commit((token & 2) != 0);
+        } finally {
+            head.exitCommit(token);
+        }
+    }
+
+    private AppendResult commit(boolean pinning) {
+        if (pinning) {
+            pinAll();
+        } else {
+            replaceDead();
+        }
         if (head.wal != null) {
             try {
                 log();
             } catch (RuntimeException e) {
-                unpinAll();
+                if (pinning) {
+                    unpinAll();
+                }
                 release();
                 throw e;
             }
@@ -245,7 +260,9 @@ final class HeadAppender implements Appender {
                     i++;
                 } while (i < n && sSeries[i] == s);
             }
-            s.unpin();
+            if (pinning) {
+                s.unpin();
+            }
         }
         long exAppended = 0;
         if (exList != null) {
@@ -264,7 +281,9 @@ final class HeadAppender implements Appender {
                 head.putMetadata(mdSeries.get(k).labels, mdList.get(k));
             }
         }
-        unpinOthers();
+        if (pinning) {
+            unpinOthers();
+        }
         if (appended + ctAppended > 0) {
             head.updateTimeBounds(mint, maxt);
             head.samplesAppended.add(appended + ctAppended);
@@ -338,7 +357,8 @@ final class HeadAppender implements Appender {
     private long[] scratch;
 
     /**
-     * Pins every series this batch references (see {@link MemSeries#pin}) so the head's collector
+     * Pins every series this batch references (only while the head is collecting, see
+     * {@link Head#enterCommit}; otherwise {@link #replaceDead} is enough) (see {@link MemSeries#pin}) so the head's collector
      * cannot drop one between the WAL record and the chunk append. A series collected since the
      * batch resolved it is replaced by the live series with its labels (created when needed, as a
      * new append would); metadata of a collected series with no live successor is kept in memory
@@ -346,8 +366,12 @@ final class HeadAppender implements Appender {
      * one series, the unit in which {@link #commit} applies and unpins them.
      */
     private void pinAll() {
+        boolean retry = false;
         while (true) {
-            replaceDead();
+            if (retry) {
+                replaceDead();
+            }
+            retry = true;
             int i = 0;
             boolean ok = true;
             while (i < n) {
@@ -431,6 +455,9 @@ final class HeadAppender implements Appender {
     private void replaceDead() {
         for (int i = 0; i < n; i++) {
             MemSeries s = sSeries[i];
+            if (i > 0 && s == sSeries[i - 1]) {
+                continue; // one check per run of one series
+            }
             if (s.dead()) {
                 MemSeries live = head.getOrCreate(s.labels);
                 for (int j = i; j < n; j++) {
