@@ -194,6 +194,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
     }
     final LongAdder seriesRemoved = new LongAdder();
     final LongAdder chunksRemoved = new LongAdder();
+    final LongAdder truncations = new LongAdder();
 
     /**
      * Drops everything before {@code mint} (the data is in a block now) and garbage-collects the
@@ -275,6 +276,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
                 // retry
             }
             seriesRemoved.add(dead.size());
+            truncations.increment();
             chunksRemoved.add(chunks[0]);
             return new TruncateStats(mint, chunks[0], dead.size(), (System.nanoTime() - start) / 1_000_000);
         }
@@ -414,6 +416,12 @@ public final class Head implements Appendable, Queryable, MetricSource {
         for (Rejection r : Rejection.values()) {
             w.sample("gnomon_tsdb_rejected_samples_total", rejected[r.ordinal()].sum(), "reason", r.name().toLowerCase(java.util.Locale.ROOT));
         }
+        w.family("gnomon_tsdb_head_series_removed_total", "counter", "Series removed from the head by truncation.")
+            .sample("gnomon_tsdb_head_series_removed_total", seriesRemoved.sum());
+        w.family("gnomon_tsdb_head_chunks_removed_total", "counter", "Chunks removed from the head by truncation.")
+            .sample("gnomon_tsdb_head_chunks_removed_total", chunksRemoved.sum());
+        w.family("gnomon_tsdb_head_truncations_total", "counter", "Head truncations.")
+            .sample("gnomon_tsdb_head_truncations_total", truncations.sum());
         w.family("gnomon_tsdb_exemplar_exemplars_appended_total", "counter", "Exemplars appended to the exemplar storage.")
             .sample("gnomon_tsdb_exemplar_exemplars_appended_total", exemplarsAppended.sum());
         w.family("gnomon_tsdb_exemplar_exemplars_in_storage", "gauge", "Exemplars currently held.")
