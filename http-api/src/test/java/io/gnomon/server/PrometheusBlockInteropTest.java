@@ -3,7 +3,6 @@ package io.gnomon.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnomon.http.api.ApiJson;
 import io.gnomon.promql.engine.Engine;
 import io.gnomon.promql.engine.QueryOptions;
 import io.gnomon.promql.engine.Result;
@@ -97,8 +96,7 @@ class PrometheusBlockInteropTest {
                 long[] rg = ranges[r];
                 for (String q : queries) {
                     Result res = engine.rangeQuery(b, q, rg[0], rg[1], rg[2], QueryOptions.defaults());
-                    StringBuilder ours = new StringBuilder();
-                    ApiJson.data(ours, res.value());
+                    StringBuilder ours = render(res);
                     String body = prom.get("/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
                             + "&start=" + sec(rg[0]) + "&end=" + sec(rg[1]) + "&step=" + sec(rg[2])).body();
                     assertTrue(body.startsWith("{\"status\":\"success\",\"data\":"), body);
@@ -110,8 +108,7 @@ class PrometheusBlockInteropTest {
                 String q = "{__name__=~\".+\"}[119m]";
                 long at = b.meta().maxTime() - 1;
                 Result res = engine.instantQuery(b, q, at, QueryOptions.defaults());
-                StringBuilder ours = new StringBuilder();
-                ApiJson.data(ours, res.value());
+                StringBuilder ours = render(res);
                 String body = prom.get("/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&time=" + sec(at)).body();
                 String theirs = body.substring("{\"status\":\"success\",\"data\":".length(), body.lastIndexOf('}'));
                 assertSameResult(theirs, ours.toString(), "raw samples of block " + r);
@@ -121,6 +118,37 @@ class PrometheusBlockInteropTest {
                 b.close();
             }
         }
+    }
+
+    /**
+     * The {@code data} object Prometheus's API writes for a matrix, rendered here from the engine's
+     * result (labels in order, values as Go's {@code FormatFloat(v, 'f', -1, 64)}), so the test
+     * depends on the engine's result and not on the HTTP layer's writer.
+     */
+    private static StringBuilder render(Result res) {
+        io.gnomon.promql.engine.value.Matrix m = (io.gnomon.promql.engine.value.Matrix) res.value();
+        StringBuilder sb = new StringBuilder("{\"resultType\":\"matrix\",\"result\":[");
+        for (int i = 0; i < m.size(); i++) {
+            io.gnomon.promql.engine.value.Matrix.Series s = m.series(i);
+            sb.append(i == 0 ? "" : ",").append("{\"metric\":{");
+            Labels l = s.labels();
+            for (int k = 0; k < l.size(); k++) {
+                sb.append(k == 0 ? "" : ",").append('"').append(l.name(k)).append("\":\"").append(l.value(k)).append('"');
+            }
+            sb.append("},\"values\":[");
+            for (int k = 0; k < s.count(); k++) {
+                long t = s.t()[k];
+                sb.append(k == 0 ? "" : ",").append('[').append(t / 1000);
+                if (t % 1000 != 0) {
+                    sb.append('.').append(String.format("%03d", t % 1000));
+                }
+                sb.append(",\"");
+                io.gnomon.promql.engine.value.GoFloat.append(sb, s.v()[k]);
+                sb.append("\"]");
+            }
+            sb.append("]}");
+        }
+        return sb.append("]}");
     }
 
     private static final java.util.regex.Pattern POINT_VALUE = java.util.regex.Pattern.compile(",\"([^\"]+)\"\\]");

@@ -20,7 +20,6 @@ import io.gnomon.tsdb.tombstones.Tombstones;
 import io.gnomon.tsdb.tombstones.TombstonesFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -311,9 +310,5 @@ public final class Block implements BlockReader, Queryable, Closeable {
                 unpin();
             }
         }
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

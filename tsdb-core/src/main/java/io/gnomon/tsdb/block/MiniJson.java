@@ -187,20 +187,4 @@ final class MiniJson {
     private IllegalArgumentException error(String what) {
         return new IllegalArgumentException("invalid JSON: " + what + " [offset=" + p + "]");
     }
-
-    /** Escapes a string for JSON output as Go's encoder does for ASCII control characters. */
-    static String quote(String v) {
-        StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 }

@@ -109,6 +109,32 @@ class BlockRoundTripTest {
     }
 
     @Test
+    void rangeHeadOpenChunkIsFrozenAtItsMeta() throws Exception {
+        Head head = new Head(HeadOptions.defaults());
+        Labels l = Labels.of("__name__", "live");
+        Appender app = head.appender();
+        for (int i = 0; i < 10; i++) {
+            app.append(0, l, T0 + i * 1000L, i);
+        }
+        app.commit();
+        RangeHead rh = new RangeHead(head, T0, T0 + 2 * HOUR);
+        List<ChunkMeta> chks = new ArrayList<>();
+        try (BlockIndexReader ix = rh.index(); io.gnomon.tsdb.chunks.ChunkReader cr = rh.chunks()) {
+            long ref = PostingsOps.expand(ix.allPostings())[0];
+            ix.series(ref, chks);
+            assertEquals(List.of(new ChunkMeta(ref, T0, T0 + 9000)), chks);
+            // Appends after the index was read do not leak into the chunk.
+            app = head.appender();
+            app.append(0, l, T0 + 10_000, 10);
+            app.commit();
+            assertEquals(10, cr.chunk(chks.get(0)).numSamples());
+        }
+        try (Querier q = new BlockQuerier(rh, T0, T0 + 2 * HOUR)) {
+            assertEquals(11, read(q, Matcher.eq("__name__", "live")).get(l).size());
+        }
+    }
+
+    @Test
     void emptyRangeWritesNothing() throws Exception {
         Head head = new Head(HeadOptions.defaults());
         Appender app = head.appender();
