@@ -14,7 +14,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -36,11 +35,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpServer implements Closeable {
 
-    /** Settings of the server. */
-    public record Options(String listenAddress, int maxBodyBytes, int idleTimeoutSeconds, int maxConnections) {
+    /**
+     * Settings of the server.
+     *
+     * @param corsOrigin regex (fully anchored) of origins allowed cross-origin access to
+     *                   {@code /api/}; null for no CORS headers
+     * @param security   TLS, basic auth and extra headers ({@code --web.config.file})
+     */
+    public record Options(String listenAddress, int maxBodyBytes, int idleTimeoutSeconds, int maxConnections,
+                          String corsOrigin, WebSecurity security) {
+
+        public Options(String listenAddress, int maxBodyBytes, int idleTimeoutSeconds, int maxConnections) {
+            this(listenAddress, maxBodyBytes, idleTimeoutSeconds, maxConnections, null, WebSecurity.NONE);
+        }
     }
 
+    /** Longest request line, and most bytes of headers, accepted (Go's default for Prometheus); past them, 413. */
+    static final int MAX_LINE_AND_HEADER_BYTES = 1 << 20;
+
     private final Options options;
+    private final Cors cors;
     private final Router router;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -51,6 +65,7 @@ public final class HttpServer implements Closeable {
 
     public HttpServer(Options options, Router router) {
         this.options = options;
+        this.cors = options.corsOrigin() == null ? null : new Cors(options.corsOrigin());
         this.router = router;
         int cores = Runtime.getRuntime().availableProcessors();
         boolean epoll = Epoll.isAvailable();
@@ -90,12 +105,20 @@ public final class HttpServer implements Closeable {
                 }
                 ch.closeFuture().addListener(f -> connections.decrementAndGet());
                 ChannelPipeline p = ch.pipeline();
-                p.addLast("codec", new HttpServerCodec(64 * 1024, 64 * 1024, 8192));
+                if (options.security().ssl() != null) {
+                    p.addLast("tls-only", new TlsOnly(options.security().ssl()));
+                }
+                RequestDeadline deadline = new RequestDeadline(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
+                // Both see raw bytes: a connection is idle when no byte moves, and a request must be
+                // complete within the read timeout however its bytes trickle in.
                 p.addLast("idle", new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS));
+                p.addLast("deadline", deadline);
+                p.addLast("codec", new HttpServerCodec(MAX_LINE_AND_HEADER_BYTES, MAX_LINE_AND_HEADER_BYTES, 8192));
+                p.addLast("deadline-end", deadline.end());
                 p.addLast("continue", new HttpServerExpectContinueHandler());
-                p.addLast("aggregate", new HttpObjectAggregator(options.maxBodyBytes()));
+                p.addLast("aggregate", new CappedAggregator(router, options.maxBodyBytes()));
                 p.addLast("compress", new HttpContentCompressor());
-                p.addLast("router", new RouterHandler(router, handlerPool));
+                p.addLast("router", new RouterHandler(router, handlerPool, cors, options.security()));
             }
         };
     }

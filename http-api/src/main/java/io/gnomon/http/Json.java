@@ -17,23 +17,34 @@ public final class Json {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+            String esc = escape(c);
+            if (esc != null) {
+                sb.append(esc);
+            } else {
+                sb.append(c);
             }
         }
         sb.append('"');
+    }
+
+    /**
+     * The escape sequence JSON needs for {@code c} inside a string, or null when {@code c} stands
+     * for itself. As Prometheus's encoder (Go's rules): also {@code < > &} and U+2028/U+2029 as
+     * {@code \\u} escapes, so that a response is safe to embed in HTML.
+     */
+    static String escape(char c) {
+        if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0x2028 && c != 0x2029) {
+            return null;
+        }
+        return switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            case '\b' -> "\\b";
+            case '\f' -> "\\f";
+            default -> String.format("\\u%04x", (int) c);
+        };
     }
 }

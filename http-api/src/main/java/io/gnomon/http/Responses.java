@@ -34,6 +34,20 @@ public final class Responses {
         return r;
     }
 
+    /** A JSON response whose body was written into {@code body} (which the response now owns). */
+    public static FullHttpResponse json(HttpResponseStatus status, ByteBuf body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return r;
+    }
+
+    /** 413 for a body past {@code maxBytes}; {@code size} is its declared length, or -1. */
+    public static FullHttpResponse bodyTooLarge(long size, int maxBytes) {
+        return text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            "request body" + (size >= 0 ? " of " + size + " bytes" : "") + " is larger than the limit of " + maxBytes + " bytes\n");
+    }
+
     /** A success envelope around already-encoded JSON {@code data}. */
     public static FullHttpResponse success(String dataJson) {
         return json(HttpResponseStatus.OK, "{\"status\":\"success\",\"data\":" + dataJson + "}");

@@ -33,6 +33,14 @@ public record Route(String path, Set<HttpMethod> methods, boolean inline, Handle
 
         /** Returns the permit of an admitted request. */
         void release();
+
+        /**
+         * The answer to a body past the server's hard cap, which is refused before it reaches the
+         * handler; {@code size} is the declared length (-1 when chunked and unknown).
+         */
+        default FullHttpResponse tooLarge(long size, int maxBytes) {
+            return Responses.bodyTooLarge(size, maxBytes);
+        }
     }
 
     /** Handles a request; returns the full response. Must not retain the request past return. */

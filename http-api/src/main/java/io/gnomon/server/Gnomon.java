@@ -12,6 +12,7 @@ import io.gnomon.http.Router;
 import io.gnomon.tsdb.Db;
 import io.gnomon.tsdb.DbOptions;
 import io.gnomon.http.api.AdminApi;
+import io.gnomon.tsdb.ReplayProgress;
 import io.gnomon.tsdb.head.Head;
 import io.gnomon.tsdb.head.HeadOptions;
 import io.gnomon.wal.FsyncPolicy;
@@ -45,6 +46,8 @@ public final class Gnomon implements Closeable {
     private final BuildInfo build;
     private final MetricRegistry registry = new MetricRegistry();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ReplayProgress replayProgress = new ReplayProgress();
+    private final java.time.Instant startTime = java.time.Instant.now();
     private volatile boolean ready;
     private volatile String notReadyReason = "storage is starting";
     private FileChannel lockChannel;
@@ -78,10 +81,11 @@ public final class Gnomon implements Closeable {
         notReadyReason = "replaying the write-ahead log";
         http = new HttpServer(new HttpServer.Options(flags.string("web.listen-address"),
             Math.max(64 * 1024 * 1024, remoteWrite.limits().maxBodySize()), (int) flags.duration("web.read-timeout").toSeconds(),
-            (int) flags.integer("web.max-connections")), routes());
+            (int) flags.integer("web.max-connections"), flags.string("web.cors.origin"),
+            WebConfigFile.load(Path.of(flags.string("web.config.file")))), routes());
         address = http.start();
 
-        db = Db.open(dataDir, dbOptions(flags));
+        db = Db.open(dataDir, dbOptions(flags), replayProgress);
         registry.register(db.head());
         registry.register(db);
         registry.register(new JvmMetrics());
@@ -161,6 +165,7 @@ public final class Gnomon implements Closeable {
             }
             return RemoteWriteRoute.handle(remoteWrite, req);
         });
+        new StatusApi(flags, replayProgress, this::configState).register(r);
         r.read("/api/v1/metadata", false, req -> MetadataApi.handle(db == null ? null : db.head(), req));
         r.get("/metrics", false, req -> Responses.bytes(HttpResponseStatus.OK,
             "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -186,6 +191,20 @@ public final class Gnomon implements Closeable {
             return d;
         }, flags.bool("web.enable-admin-api")).register(r);
         return r;
+    }
+
+    /** The configuration served by {@code status/config}: the file given, or the defaults Prometheus shows. */
+    private StatusApi.ConfigState configState() {
+        Path file = Path.of(flags.string("config.file"));
+        String yaml = "global:\n  scrape_interval: 1m\n  scrape_timeout: 10s\n  evaluation_interval: 1m\n";
+        try {
+            if (Files.isRegularFile(file)) {
+                yaml = Files.readString(file);
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot read " + file + ": " + e.getMessage());
+        }
+        return new StatusApi.ConfigState(yaml, true, startTime);
     }
 
     static QueryOptions queryOptions(Flags flags) {

@@ -2,22 +2,20 @@ package io.gnomon.server;
 
 import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
+import io.gnomon.http.api.ApiParams;
 import io.gnomon.tsdb.head.Head;
 import io.gnomon.tsdb.storage.Metadata;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * {@code GET|POST /api/v1/metadata[?metric=<name>&limit=<n>]}: metric metadata in Prometheus's
  * shape, {@code {"status":"success","data":{"<metric>":[{"type":..,"help":..,"unit":..}]}}}. The
- * head keeps one entry per metric name (the newest reported), so {@code limit_per_metric} has
- * nothing to cut.
+ * head keeps one entry per metric name (the newest reported), so {@code limit_per_metric} is
+ * validated but has nothing to cut.
  */
 final class MetadataApi {
 
@@ -28,22 +26,16 @@ final class MetadataApi {
         if (head == null) {
             return Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "storage is starting");
         }
-        Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
-        if (req.method().name().equals("POST")) {
-            String form = req.content().toString(StandardCharsets.UTF_8);
-            params = new java.util.HashMap<>(params);
-            params.putAll(new QueryStringDecoder(form, false).parameters());
+        ApiParams params;
+        long limit;
+        try {
+            params = ApiParams.of(req);
+            limit = number(params, "limit");
+            number(params, "limit_per_metric"); // one entry per metric is kept; any limit >= 1 keeps it
+        } catch (ApiParams.BadParam e) {
+            return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_data", e.getMessage());
         }
-        String metric = first(params, "metric");
-        long limit = -1;
-        String l = first(params, "limit");
-        if (l != null && !l.isEmpty()) {
-            try {
-                limit = Long.parseLong(l);
-            } catch (NumberFormatException e) {
-                return Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_data", "limit must be a number");
-            }
-        }
+        String metric = params.get("metric");
         StringBuilder sb = new StringBuilder(256).append('{');
         long n = 0;
         for (Map.Entry<String, Metadata> e : new TreeMap<>(head.metadata()).entrySet()) {
@@ -65,8 +57,16 @@ final class MetadataApi {
         return Responses.success(sb.append('}').toString());
     }
 
-    private static String first(Map<String, List<String>> p, String k) {
-        List<String> v = p.get(k);
-        return v == null || v.isEmpty() ? null : v.get(0);
+    /** A whole-number parameter as Prometheus reads it; -1 when absent. */
+    private static long number(ApiParams p, String name) {
+        String v = p.get(name);
+        if (v == null || v.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ApiParams.BadParam(name + " must be a number");
+        }
     }
 }

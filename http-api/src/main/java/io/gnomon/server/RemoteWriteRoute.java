@@ -47,6 +47,11 @@ final class RemoteWriteRoute {
             public void release() {
                 receiver.release();
             }
+
+            @Override
+            public FullHttpResponse tooLarge(long size, int maxBytes) {
+                return respond(receiver.bodyTooLarge(size));
+            }
         };
     }
 

@@ -66,7 +66,7 @@ class RouteAdmissionTest {
             Permits none = new Permits(0);
             Router r1 = new Router().add("/w", Set.of(HttpMethod.POST), none,
                 req -> Responses.text(HttpResponseStatus.OK, "ok\n"));
-            EmbeddedChannel ch1 = new EmbeddedChannel(new RouterHandler(r1, pool));
+            EmbeddedChannel ch1 = new EmbeddedChannel(new RouterHandler(r1, pool, null));
             FullHttpResponse refused = post(ch1);
             assertEquals(429, refused.status().code());
             assertEquals("1", refused.headers().get("Retry-After"));
@@ -76,7 +76,7 @@ class RouteAdmissionTest {
             Permits one = new Permits(1);
             Router r2 = new Router().add("/w", Set.of(HttpMethod.POST), one,
                 req -> Responses.text(HttpResponseStatus.OK, "ok\n"));
-            EmbeddedChannel ch2 = new EmbeddedChannel(new RouterHandler(r2, pool));
+            EmbeddedChannel ch2 = new EmbeddedChannel(new RouterHandler(r2, pool, null));
             for (int i = 0; i < 3; i++) {
                 FullHttpResponse ok = post(ch2);
                 assertEquals(200, ok.status().code());

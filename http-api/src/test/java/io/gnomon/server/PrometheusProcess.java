@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -34,25 +36,32 @@ final class PrometheusProcess implements AutoCloseable {
 
     /** The binary, or skips the test (fails it under CI=true). */
     static String binary() {
+        return binary("prometheus");
+    }
+
+    /** A peer binary ({@code prometheus}, {@code promtool}) from PATH, or skips (fails under CI=true). */
+    static String binary(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String d : (path + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "prometheus"))) {
-                return Path.of(d, "prometheus").toString();
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
+                return Path.of(d, name).toString();
             }
         }
         if ("true".equals(System.getenv("CI"))) {
-            fail("prometheus is not on PATH; CI must install it (Debian package 'prometheus')");
+            fail(name + " is not on PATH; CI must install it (Debian package 'prometheus')");
         }
-        Assumptions.assumeTrue(false, "prometheus not on PATH: interop test skipped");
+        Assumptions.assumeTrue(false, name + " not on PATH: interop test skipped");
         return null;
     }
 
-    static PrometheusProcess start(Path dir, int port, String config) throws Exception {
+    static PrometheusProcess start(Path dir, int port, String config, String... extraArgs) throws Exception {
         String bin = binary();
         Path cfg = dir.resolve("prometheus.yml");
         Files.writeString(cfg, config);
-        Process p = new ProcessBuilder(bin, "--config.file=" + cfg, "--storage.tsdb.path=" + dir.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+        List<String> cmd = new ArrayList<>(List.of(bin, "--config.file=" + cfg, "--storage.tsdb.path=" + dir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd)
             .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         PrometheusProcess pp = new PrometheusProcess(p, port, dir);
         pp.awaitReady();

@@ -123,6 +123,21 @@ class RemoteWriteHttpTest {
         assertTrue(r.body().contains("longer than 64 bytes"), r.body());
     }
 
+    /** Past the server's hard cap the body is never read; the 413 still carries the written counts. */
+    @Test
+    void bodyPastTheServerCapIs413WithHeaders() throws Exception {
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
+            sock.setSoTimeout(10_000);
+            sock.getOutputStream().write(("POST /api/v1/write HTTP/1.1\r\nHost: x\r\nContent-Type: " + V1
+                + "\r\nContent-Encoding: snappy\r\nContent-Length: 500000000\r\n\r\nabc").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String head = new String(sock.getInputStream().readNBytes(2048), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(head.startsWith("HTTP/1.1 413"), head);
+            assertTrue(head.contains("X-Prometheus-Remote-Write-Samples-Written: 0"), head);
+            assertTrue(head.contains("500000000"), head);
+        }
+    }
+
     @Test
     void unsupportedMediaTypeIs415() throws Exception {
         HttpResponse<String> r = post("application/json", null, new byte[] {1});

@@ -149,6 +149,16 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
      * blocks, repairs and replays the WAL, starts a fresh WAL segment and the compaction thread.
      */
     public static Db open(Path dir, DbOptions options) {
+        return open(dir, options, new ReplayProgress());
+    }
+
+    /** As {@link #open(Path, HeadOptions, WalOptions)}, reporting replay progress into {@code progress}. */
+    public static Db open(Path dir, HeadOptions headOptions, WalOptions walOptions, ReplayProgress progress) {
+        return open(dir, DbOptions.defaults(headOptions, walOptions), progress);
+    }
+
+    /** As {@link #open(Path, DbOptions)}, reporting replay progress into {@code progress}. */
+    public static Db open(Path dir, DbOptions options, ReplayProgress progress) {
         List<Block> blocks;
         try {
             Files.createDirectories(dir);
@@ -170,7 +180,12 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
             head.setMinValidTime(persisted);
             HeadReplayer.Stats stats;
             try (WalReader reader = wal.reader()) {
-                stats = new HeadReplayer(head).replay(reader);
+                int[] segments = wal.segments();
+                if (segments.length > 0) {
+                    progress.range(segments[0], segments[segments.length - 1]);
+                }
+                stats = new HeadReplayer(head).replay(reader, progress::current);
+                progress.current(progress.max());
             }
             Db db = new Db(dir, options, wal, head, stats, blocks);
             if (db.compactor != null) {

@@ -1,7 +1,8 @@
 package io.gnomon.http.api;
 
-import io.gnomon.http.Json;
+import io.gnomon.http.JsonOut;
 import io.gnomon.promql.engine.Annotation;
+import io.gnomon.promql.engine.QueryStats;
 import io.gnomon.promql.engine.value.GoFloat;
 import io.gnomon.promql.engine.value.Matrix;
 import io.gnomon.promql.engine.value.Scalar;
@@ -12,9 +13,9 @@ import io.gnomon.tsdb.labels.Labels;
 import java.util.List;
 
 /**
- * Writes query results in the shapes of Prometheus's API: samples as
- * {@code [<seconds>, "<value>"]}, seconds as the shortest decimal ({@code 1150}, {@code 1150.5},
- * {@code 1150.05}) and values in Go's {@code 'f'} format with the fewest digits
+ * Writes query results in the shapes of Prometheus's API, straight into the response buffer:
+ * samples as {@code [<seconds>, "<value>"]}, seconds as the shortest decimal ({@code 1150},
+ * {@code 1150.5}, {@code 1150.05}) and values in Go's {@code 'f'} format with the fewest digits
  * ({@code 0.0000001}, {@code 3000000000000000000000}), {@code NaN}, {@code +Inf}, {@code -Inf}:
  * what Prometheus 2.42 answers for the same queries (checked against the real server).
  */
@@ -23,118 +24,203 @@ public final class ApiJson {
     private ApiJson() {
     }
 
-    /** {@code {"resultType":...,"result":...}} for a query result. */
-    public static void data(StringBuilder sb, Value v) {
-        sb.append("{\"resultType\":\"").append(v.typeName()).append("\",\"result\":");
+    /**
+     * {@code {"resultType":...,"result":...[,"stats":...]}} for a query result, the result cut to
+     * its first {@code limit} series when {@code limit > 0}.
+     */
+    public static void data(JsonOut out, Value v, int limit, QueryStats stats) {
+        out.raw("{\"resultType\":\"").raw(v.typeName()).raw("\",\"result\":");
         if (v instanceof Matrix m) {
-            sb.append('[');
-            for (int i = 0; i < m.size(); i++) {
+            out.raw('[');
+            int n = limit > 0 ? Math.min(limit, m.size()) : m.size();
+            TimestampCache times = new TimestampCache();
+            for (int i = 0; i < n; i++) {
                 Matrix.Series s = m.series(i);
                 if (i > 0) {
-                    sb.append(',');
+                    out.raw(',');
                 }
-                sb.append("{\"metric\":");
-                labels(sb, s.labels());
-                sb.append(",\"values\":[");
+                out.raw("{\"metric\":");
+                labels(out, s.labels());
+                out.raw(",\"values\":[");
+                long[] t = s.t();
+                double[] val = s.v();
                 for (int k = 0; k < s.count(); k++) {
-                    if (k > 0) {
-                        sb.append(',');
-                    }
-                    point(sb, s.t()[k], s.v()[k]);
+                    out.raw(k > 0 ? ",[" : "[").raw(times.encoded(t[k])).raw(",\"");
+                    value(out, val[k]);
+                    out.raw("\"]");
                 }
-                sb.append("]}");
+                out.raw("]}");
             }
-            sb.append(']');
+            out.raw(']');
         } else if (v instanceof Vector vec) {
-            sb.append('[');
-            for (int i = 0; i < vec.size(); i++) {
+            out.raw('[');
+            int n = limit > 0 ? Math.min(limit, vec.size()) : vec.size();
+            for (int i = 0; i < n; i++) {
                 if (i > 0) {
-                    sb.append(',');
+                    out.raw(',');
                 }
-                sb.append("{\"metric\":");
-                labels(sb, vec.labels(i));
-                sb.append(",\"value\":");
-                point(sb, vec.t(i), vec.v(i));
-                sb.append('}');
+                out.raw("{\"metric\":");
+                labels(out, vec.labels(i));
+                out.raw(",\"value\":");
+                point(out, vec.t(i), vec.v(i));
+                out.raw('}');
             }
-            sb.append(']');
+            out.raw(']');
         } else if (v instanceof Scalar s) {
-            point(sb, s.t(), s.v());
+            point(out, s.t(), s.v());
         } else if (v instanceof StringValue s) {
-            sb.append('[');
-            timestamp(sb, s.t());
-            sb.append(',');
-            Json.appendQuoted(sb, s.v());
-            sb.append(']');
+            out.raw('[');
+            timestamp(out, s.t());
+            out.raw(',').string(s.v()).raw(']');
         }
-        sb.append('}');
+        if (stats != null) {
+            stats(out, stats);
+        }
+        out.raw('}');
     }
 
-    public static void labels(StringBuilder sb, Labels l) {
-        sb.append('{');
+    /**
+     * The series of a range query share one step grid, so each timestamp is formatted once and
+     * copied afterwards: a direct-mapped cache of encoded timestamps.
+     */
+    private static final class TimestampCache {
+        private static final int SLOTS = 1024;
+        private final long[] keys = new long[SLOTS];
+        private final byte[][] values = new byte[SLOTS][];
+
+        byte[] encoded(long t) {
+            int slot = (int) ((t / 1000) ^ (t % 1000)) & (SLOTS - 1);
+            byte[] e = values[slot];
+            if (e != null && keys[slot] == t) {
+                return e;
+            }
+            JsonOut one = JsonOut.allocate(24);
+            timestamp(one, t);
+            e = one.bytes();
+            keys[slot] = t;
+            values[slot] = e;
+            return e;
+        }
+    }
+
+    /** A guess at the encoded size of {@code v}, so the writer rarely grows (and copies) its array. */
+    public static int estimateSize(Value v) {
+        long bytes = 256;
+        if (v instanceof Matrix m) {
+            for (Matrix.Series s : m.series()) {
+                bytes += 160 + 24L * s.count();
+            }
+        } else if (v instanceof Vector vec) {
+            bytes += 190L * vec.size();
+        }
+        return (int) Math.min(bytes, 1 << 30);
+    }
+
+    /** True when {@link #data} with this limit drops series (and the answer needs the truncation warning). */
+    public static boolean truncates(Value v, int limit) {
+        int size = v instanceof Matrix m ? m.size() : v instanceof Vector vec ? vec.size() : 0;
+        return limit > 0 && size > limit;
+    }
+
+    /** Prometheus 2.42's {@code "stats"} object: phase timings in seconds and sample counts. */
+    private static void stats(JsonOut out, QueryStats s) {
+        out.raw(",\"stats\":{\"timings\":{\"evalTotalTime\":").raw(seconds(s.evalTotalNanos()))
+            .raw(",\"resultSortTime\":").raw(seconds(s.resultSortNanos()))
+            .raw(",\"queryPreparationTime\":").raw(seconds(s.preparationNanos()))
+            .raw(",\"innerEvalTime\":").raw(seconds(s.innerEvalNanos()))
+            .raw(",\"execQueueTime\":").raw(seconds(s.queueNanos()))
+            .raw(",\"execTotalTime\":").raw(seconds(s.execTotalNanos()))
+            .raw("},\"samples\":{\"totalQueryableSamples\":").number(s.totalQueryableSamples())
+            .raw(",\"peakSamples\":").number(s.peakSamples()).raw("}}");
+    }
+
+    private static String seconds(long nanos) {
+        return GoFloat.format(nanos / 1e9);
+    }
+
+    public static void labels(JsonOut out, Labels l) {
+        out.raw('{');
         for (int i = 0; i < l.size(); i++) {
             if (i > 0) {
-                sb.append(',');
+                out.raw(',');
             }
-            Json.appendQuoted(sb, l.name(i));
-            sb.append(':');
-            Json.appendQuoted(sb, l.value(i));
+            out.string(l.name(i)).raw(':').string(l.value(i));
         }
-        sb.append('}');
+        out.raw('}');
     }
 
-    static void point(StringBuilder sb, long t, double v) {
-        sb.append('[');
-        timestamp(sb, t);
-        sb.append(",\"");
-        value(sb, v);
-        sb.append("\"]");
+    static void point(JsonOut out, long t, double v) {
+        out.raw('[');
+        timestamp(out, t);
+        out.raw(",\"");
+        value(out, v);
+        out.raw("\"]");
     }
 
     /** Milliseconds as seconds with the fewest decimals. */
-    public static void timestamp(StringBuilder sb, long t) {
+    public static void timestamp(JsonOut out, long t) {
+        if (t >= 0 && t % 1000 == 0) {
+            out.number(t / 1000);
+            return;
+        }
         if (t < 0) {
-            sb.append('-');
+            out.raw('-');
             t = -t;
         }
-        sb.append(t / 1000);
+        out.number(t / 1000);
         long frac = t % 1000;
         if (frac != 0) {
-            sb.append('.').append((char) ('0' + frac / 100));
+            out.raw('.').raw((char) ('0' + frac / 100));
             if (frac % 100 != 0) {
-                sb.append((char) ('0' + frac / 10 % 10));
+                out.raw((char) ('0' + frac / 10 % 10));
                 if (frac % 10 != 0) {
-                    sb.append((char) ('0' + frac % 10));
+                    out.raw((char) ('0' + frac % 10));
                 }
             }
         }
     }
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as Prometheus writes sample values. */
-    public static void value(StringBuilder sb, double v) {
-        GoFloat.append(sb, v);
+    public static void value(JsonOut out, double v) {
+        if (v != 0 && v == Math.rint(v) && Math.abs(v) < 1e15) {
+            out.number((long) v); // the common case of whole numbers, without formatting through a String
+        } else {
+            out.raw(GoFloat.format(v));
+        }
     }
 
-    /** {@code ,"warnings":[...],"infos":[...]} when there are any. */
-    public static void annotations(StringBuilder sb, List<Annotation> warnings, List<Annotation> infos) {
-        if (!warnings.isEmpty()) {
-            sb.append(",\"warnings\":");
-            strings(sb, warnings.stream().map(Annotation::toString).toList());
+    /** {@code ,"warnings":[...],"infos":[...]} when there are any; {@code extraWarning} may be null. */
+    public static void annotations(JsonOut out, List<Annotation> warnings, List<Annotation> infos, String extraWarning) {
+        if (!warnings.isEmpty() || extraWarning != null) {
+            out.raw(",\"warnings\":[");
+            for (int i = 0; i < warnings.size(); i++) {
+                if (i > 0) {
+                    out.raw(',');
+                }
+                out.string(warnings.get(i).toString());
+            }
+            if (extraWarning != null) {
+                if (!warnings.isEmpty()) {
+                    out.raw(',');
+                }
+                out.string(extraWarning);
+            }
+            out.raw(']');
         }
         if (!infos.isEmpty()) {
-            sb.append(",\"infos\":");
-            strings(sb, infos.stream().map(Annotation::toString).toList());
+            out.raw(",\"infos\":");
+            strings(out, infos.stream().map(Annotation::toString).toList());
         }
     }
 
-    public static void strings(StringBuilder sb, List<String> list) {
-        sb.append('[');
+    public static void strings(JsonOut out, List<String> list) {
+        out.raw('[');
         for (int i = 0; i < list.size(); i++) {
             if (i > 0) {
-                sb.append(',');
+                out.raw(',');
             }
-            Json.appendQuoted(sb, list.get(i));
+            out.string(list.get(i));
         }
-        sb.append(']');
+        out.raw(']');
     }
 }

@@ -32,7 +32,11 @@ public final class ApiParams {
     /** Largest query string or form body accepted; past it the request is refused with 400. */
     public static final int MAX_PARAMS_BYTES = 4 << 20;
 
+    /** Most parameters (all names, e.g. {@code match[]} repeated) a request may carry; past it, 400. */
+    public static final int MAX_PARAMS = 10_000;
+
     private final Map<String, List<String>> values = new HashMap<>();
+    private int count;
 
     private ApiParams() {
     }
@@ -42,20 +46,28 @@ public final class ApiParams {
         if (req.uri().length() > MAX_PARAMS_BYTES) {
             throw new BadParam("query string too long");
         }
-        p.add(new QueryStringDecoder(req.uri()).parameters());
+        // Netty stops decoding at its parameter cap; one past ours lets us refuse instead of truncating.
+        p.add(new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_PARAMS + 1).parameters());
         String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (req.method() == HttpMethod.POST && type.startsWith("application/x-www-form-urlencoded")) {
             if (req.content().readableBytes() > MAX_PARAMS_BYTES) {
                 throw new BadParam("form body too large");
             }
             String body = req.content().toString(StandardCharsets.UTF_8);
-            p.add(new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters());
+            p.add(new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMS + 1).parameters());
+        }
+        if (p.count > MAX_PARAMS) {
+            throw new BadParam("too many parameters: more than " + MAX_PARAMS + " (e.g. match[] values)");
         }
         return p;
     }
 
+
     private void add(Map<String, List<String>> m) {
-        m.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        m.forEach((k, v) -> {
+            values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
+            count += v.size();
+        });
     }
 
     /** The first value, or null. */

@@ -1,6 +1,8 @@
 package io.gnomon.http.api;
 
+import io.gnomon.http.ClientConnection;
 import io.gnomon.http.Json;
+import io.gnomon.http.JsonOut;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
 import io.gnomon.promql.ast.Expr;
@@ -127,7 +129,8 @@ public final class QueryApi {
         String q = required(p, "query");
         long t = p.time("time", System.currentTimeMillis());
         QueryOptions o = options(p);
-        return result(engine.instantQuery(db.get(), q, t, o));
+        int limit = limit(p);
+        return result(engine.instantQuery(db.get(), q, t, o, ClientConnection.gone()), limit, wantsStats(p));
     }
 
     private FullHttpResponse queryRange(ApiParams p) {
@@ -145,16 +148,26 @@ public final class QueryApi {
         if ((end - start) / step > MAX_POINTS) {
             throw new ApiParams.BadParam("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
-        return result(engine.rangeQuery(db.get(), q, start, end, step, options(p)));
+        int limit = limit(p);
+        return result(engine.rangeQuery(db.get(), q, start, end, step, options(p), ClientConnection.gone()), limit, wantsStats(p));
     }
 
-    private static FullHttpResponse result(Result r) {
-        StringBuilder sb = new StringBuilder(1024).append("{\"status\":\"success\",\"data\":");
-        ApiJson.data(sb, r.value());
-        ApiJson.annotations(sb, r.warnings(), r.infos());
-        sb.append('}');
-        return Responses.json(HttpResponseStatus.OK, sb.toString());
+    /** Any non-empty {@code stats} asks for statistics, as in Prometheus 2.42. */
+    private static boolean wantsStats(ApiParams p) {
+        String s = p.get("stats");
+        return s != null && !s.isEmpty();
     }
+
+    private static FullHttpResponse result(Result r, int limit, boolean stats) {
+        JsonOut out = JsonOut.allocate(ApiJson.estimateSize(r.value()));
+        out.raw("{\"status\":\"success\",\"data\":");
+        ApiJson.data(out, r.value(), limit, stats ? r.stats() : null);
+        ApiJson.annotations(out, r.warnings(), r.infos(), ApiJson.truncates(r.value(), limit) ? TRUNCATED : null);
+        out.raw('}');
+        return Responses.json(HttpResponseStatus.OK, out.buf());
+    }
+
+    private static final String TRUNCATED = "results truncated due to limit";
 
     private List<Matcher[]> matcherSets(ApiParams p, boolean required) {
         List<String> ms = p.all("match[]");
@@ -198,20 +211,21 @@ public final class QueryApi {
                 }
             }
         }
-        StringBuilder sb = new StringBuilder(256).append("{\"status\":\"success\",\"data\":[");
+        JsonOut json = JsonOut.allocate(256 + out.size() * 64);
+        json.raw("{\"status\":\"success\",\"data\":[");
         int n = 0;
         for (Labels l : out) {
             if (limit > 0 && n == limit) {
                 break;
             }
             if (n++ > 0) {
-                sb.append(',');
+                json.raw(',');
             }
-            ApiJson.labels(sb, l);
+            ApiJson.labels(json, l);
         }
-        sb.append(']');
-        truncationWarning(sb, limit, out.size());
-        return Responses.json(HttpResponseStatus.OK, sb.append('}').toString());
+        json.raw(']');
+        truncationWarning(json, limit, out.size());
+        return Responses.json(HttpResponseStatus.OK, json.raw('}').buf());
     }
 
     private FullHttpResponse labels(ApiParams p) {
@@ -258,15 +272,16 @@ public final class QueryApi {
 
     private static FullHttpResponse stringList(List<String> all, int limit) {
         List<String> shown = limit > 0 && all.size() > limit ? all.subList(0, limit) : all;
-        StringBuilder sb = new StringBuilder(256).append("{\"status\":\"success\",\"data\":");
-        ApiJson.strings(sb, shown);
-        truncationWarning(sb, limit, all.size());
-        return Responses.json(HttpResponseStatus.OK, sb.append('}').toString());
+        JsonOut json = JsonOut.allocate(256 + shown.size() * 24);
+        json.raw("{\"status\":\"success\",\"data\":");
+        ApiJson.strings(json, shown);
+        truncationWarning(json, limit, all.size());
+        return Responses.json(HttpResponseStatus.OK, json.raw('}').buf());
     }
 
-    private static void truncationWarning(StringBuilder sb, int limit, int total) {
+    private static void truncationWarning(JsonOut json, int limit, int total) {
         if (limit > 0 && total > limit) {
-            sb.append(",\"warnings\":[\"results truncated due to limit\"]");
+            json.raw(",\"warnings\":[").string(TRUNCATED).raw(']');
         }
     }
 
@@ -284,34 +299,35 @@ public final class QueryApi {
         }
         List<Matcher[]> sets = Selectors.extract(e);
         Db d = db.get();
-        StringBuilder sb = new StringBuilder(256).append("{\"status\":\"success\",\"data\":[");
+        JsonOut json = JsonOut.allocate(1024);
+        json.raw("{\"status\":\"success\",\"data\":[");
         if (!sets.isEmpty()) {
             var found = d.head().exemplars().select(start, end, sets);
             for (int i = 0; i < found.size(); i++) {
                 var se = found.get(i);
                 if (i > 0) {
-                    sb.append(',');
+                    json.raw(',');
                 }
-                sb.append("{\"seriesLabels\":");
-                ApiJson.labels(sb, se.seriesLabels());
-                sb.append(",\"exemplars\":[");
+                json.raw("{\"seriesLabels\":");
+                ApiJson.labels(json, se.seriesLabels());
+                json.raw(",\"exemplars\":[");
                 for (int k = 0; k < se.exemplars().size(); k++) {
                     var ex = se.exemplars().get(k);
                     if (k > 0) {
-                        sb.append(',');
+                        json.raw(',');
                     }
-                    sb.append("{\"labels\":");
-                    ApiJson.labels(sb, ex.labels());
-                    sb.append(",\"value\":\"");
-                    ApiJson.value(sb, ex.value());
-                    sb.append("\",\"timestamp\":");
-                    ApiJson.timestamp(sb, ex.timestamp());
-                    sb.append('}');
+                    json.raw("{\"labels\":");
+                    ApiJson.labels(json, ex.labels());
+                    json.raw(",\"value\":\"");
+                    ApiJson.value(json, ex.value());
+                    json.raw("\",\"timestamp\":");
+                    ApiJson.timestamp(json, ex.timestamp());
+                    json.raw('}');
                 }
-                sb.append("]}");
+                json.raw("]}");
             }
         }
-        return Responses.json(HttpResponseStatus.OK, sb.append("]}").toString());
+        return Responses.json(HttpResponseStatus.OK, json.raw("]}").buf());
     }
 
     private FullHttpResponse formatQuery(ApiParams p) {

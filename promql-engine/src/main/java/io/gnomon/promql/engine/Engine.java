@@ -70,12 +70,14 @@ public final class Engine {
 
     private Result run(Queryable db, String query, long start, long end, long step, QueryOptions options,
             BooleanSupplier canceled) {
+        long t0 = System.nanoTime();
         Expr expr;
         try {
             expr = PromQLParser.parse(query);
         } catch (ParseException e) {
             throw QueryException.badData(e.getMessage(), e);
         }
+        long t1 = System.nanoTime();
         boolean acquired;
         try {
             acquired = slots.tryAcquire(options.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -87,8 +89,10 @@ public final class Engine {
             throw QueryException.timeout("query queue");
         }
         try {
+            long t2 = System.nanoTime();
             Evaluator.Outcome o = Evaluator.evaluate(db, query, expr, start, end, step, options, canceled);
-            return new Result(o.value(), o.warnings(), o.infos());
+            return new Result(o.value(), o.warnings(), o.infos(), new QueryStats(t2 - t1, t1 - t0, o.evalNanos(),
+                o.resultNanos(), o.queryableSamples(), o.peakSamples()));
         } catch (QueryException e) {
             throw e;
         } catch (InvalidLabelsException e) {

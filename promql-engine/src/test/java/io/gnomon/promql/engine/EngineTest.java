@@ -37,6 +37,23 @@ class EngineTest {
         app.commit();
     }
 
+    /** The sample limit also covers intermediate results: inputs and result are held together. */
+    @Test
+    void maxSamplesCountsIntermediateResults() {
+        QueryOptions fifteen = QueryOptions.defaults().withMaxSamples(15);
+        Result plain = engine.instantQuery(head, "x_total", 600_000, fifteen);
+        assertEquals(10, plain.stats().totalQueryableSamples());
+        assertEquals(10, plain.stats().peakSamples());
+        QueryException e = assertThrows(QueryException.class, () -> engine.instantQuery(head, "x_total * 2", 600_000, fifteen));
+        assertEquals(QueryException.ErrorType.EXECUTION, e.errorType());
+        assertTrue(e.getMessage().contains("too many samples"), e.getMessage());
+        Result doubled = engine.instantQuery(head, "x_total * 2", 600_000, QueryOptions.defaults());
+        assertEquals(20, doubled.stats().peakSamples());
+        assertEquals(10, doubled.stats().totalQueryableSamples());
+        // sum: 10 inputs and 1 output at the peak.
+        assertEquals(11, engine.instantQuery(head, "sum(x_total)", 600_000, QueryOptions.defaults()).stats().peakSamples());
+    }
+
     @Test
     void instantQueryReturnsAVectorAtTheEvaluationTime() {
         Result r = engine.instantQuery(head, "sum by (job) (x_total)", 600_000, QueryOptions.defaults());

@@ -65,6 +65,11 @@ public final class HeadReplayer {
      * replay at that point (what came before is kept).
      */
     public Stats replay(WalReader reader) {
+        return replay(reader, segment -> { });
+    }
+
+    /** As {@link #replay(WalReader)}, telling {@code onSegment} each WAL segment as reading reaches it. */
+    public Stats replay(WalReader reader, java.util.function.IntConsumer onSegment) {
         long start = System.nanoTime();
         long records = 0;
         long chunkRange = head.options().chunkRange();
@@ -148,6 +153,9 @@ public final class HeadReplayer {
             }
             if (reader.segment() != lastLoggedSegment) {
                 lastLoggedSegment = reader.segment();
+                if (!reader.inCheckpoint()) {
+                    onSegment.accept(lastLoggedSegment);
+                }
                 double secs = (System.nanoTime() - start) / 1e9;
                 long queued = shards.queued();
                 LOG.info("WAL replay: segment " + lastLoggedSegment + (reader.inCheckpoint() ? " (checkpoint)" : "")

@@ -24,6 +24,8 @@ final class EvalContext {
     private final long deadlineNanos;
     private final BooleanSupplier canceled;
     private long samples;
+    private long peakSamples;
+    private long queryableSamples;
     private int checks;
     private final Set<String> seen = new LinkedHashSet<>();
     final List<Annotation> warnings = new ArrayList<>();
@@ -43,6 +45,9 @@ final class EvalContext {
     /** Counts samples held in memory; fails the query past {@code --query.max-samples}. */
     void addSamples(long n) {
         samples += n;
+        if (samples > peakSamples) {
+            peakSamples = samples;
+        }
         if (samples > options.maxSamples()) {
             throw QueryException.tooManySamples();
         }
@@ -50,6 +55,28 @@ final class EvalContext {
 
     void releaseSamples(long n) {
         samples -= n;
+    }
+
+    long samples() {
+        return samples;
+    }
+
+    /** Sets the samples held (after a node's inputs are released and its result counted). */
+    void resetSamples(long n) {
+        samples = n;
+    }
+
+    /** Samples loaded for the query's statistics (see {@code QueryStats}). */
+    void countQueryable(long n) {
+        queryableSamples += n;
+    }
+
+    long queryableSamples() {
+        return queryableSamples;
+    }
+
+    long peakSamples() {
+        return peakSamples;
     }
 
     /** Cheap enough to call per series: looks at the clock every 64th call. */

@@ -60,7 +60,11 @@ public final class Evaluator {
     }
 
     /** What a query returns to the engine: value and annotations. */
-    public record Outcome(Value value, List<Annotation> warnings, List<Annotation> infos) {
+    /**
+     * @param evalNanos time evaluating the expression; {@code resultNanos} turning it into the value
+     */
+    public record Outcome(Value value, List<Annotation> warnings, List<Annotation> infos, long evalNanos, long resultNanos,
+                          long queryableSamples, long peakSamples) {
     }
 
     /**
@@ -73,10 +77,13 @@ public final class Evaluator {
         Evaluator ev = new Evaluator(db, ctx);
         try {
             Grid g = Grid.of(start, end, step);
+            long t0 = System.nanoTime();
             Object r = ev.eval(expr, g);
+            long t1 = System.nanoTime();
             Value v = ev.toValue(r, g, step == 0);
             ctx.flushForcedMonotonicity();
-            return new Outcome(v, ctx.warnings, ctx.infos);
+            return new Outcome(v, ctx.warnings, ctx.infos, t1 - t0, System.nanoTime() - t1,
+                ctx.queryableSamples(), ctx.peakSamples());
         } finally {
             for (Querier q : ev.queriers) {
                 q.close();
@@ -223,10 +230,38 @@ public final class Evaluator {
 
     Object eval(Expr e, Grid g) {
         ctx.check("expression evaluation");
-        if (g.n() > 1 && isStepInvariant(e)) {
-            return replicate(evalNode(e, g.single()), g);
+        if (e instanceof ParenExpr p) {
+            return eval(p.expr(), g);
         }
-        return evalNode(e, g);
+        long mark = ctx.samples();
+        Object r = g.n() > 1 && isStepInvariant(e) ? replicate(evalNode(e, g.single()), g) : evalNode(e, g);
+        // --query.max-samples covers every node's result, not only what selectors load: the
+        // result is counted while its inputs are still held (the peak), then the inputs are
+        // released, as Prometheus accounts them. Selectors count their own result as they load.
+        long own = resultSamples(r);
+        boolean leaf = e instanceof VectorSelector || e instanceof MatrixSelector || e instanceof SubqueryExpr;
+        if (!leaf) {
+            ctx.addSamples(own);
+        }
+        ctx.resetSamples(mark + own);
+        return r;
+    }
+
+    /** Samples a node's result holds: present points of vectors, materialized points of matrices. */
+    private static long resultSamples(Object r) {
+        long n = 0;
+        if (r instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof StepSeries s) {
+                    n += s.count();
+                }
+            }
+        } else if (r instanceof RangeMatrix m && m.series() != null) {
+            for (RangeSeries s : m.series()) {
+                n += s.n;
+            }
+        }
+        return n;
     }
 
     private Object evalNode(Expr e, Grid g) {
@@ -442,7 +477,8 @@ public final class Evaluator {
     SeriesSet select(VectorSelector vs, long mint, long maxt) {
         Querier q = db.querier(mint, maxt);
         queriers.add(q);
-        return q.select(false, SelectHints.range(mint, maxt), matchers(vs));
+        // Sorted, as Prometheus's merge of head and blocks yields them: results and group order follow label order.
+        return q.select(true, SelectHints.range(mint, maxt), matchers(vs));
     }
 
     /**
@@ -513,6 +549,7 @@ public final class Evaluator {
             }
             if (count > 0) {
                 ctx.addSamples(count);
+                ctx.countQueryable(count);
                 out.add(o);
             }
         }
@@ -601,6 +638,8 @@ public final class Evaluator {
                 checkErr(it.err());
                 if (r.n > 0) {
                     ctx.addSamples(r.n);
+                    ctx.countQueryable(at != null ? windowed(r.t, r.n, g.n(), range, first, 0)
+                        : windowed(r.t, r.n, g.n(), range, first, g.step()));
                     consumer.accept(r);
                     ctx.releaseSamples(r.n);
                 }
@@ -608,6 +647,28 @@ public final class Evaluator {
             checkErr(set.err());
         };
         return new RangeMatrix(null, range, offset, at, ms, source);
+    }
+
+    /**
+     * Samples that the {@code steps} windows {@code (end - range, end]} hold, with the first window
+     * ending at {@code firstEnd} and each next one {@code step} later ({@code t} ascending): what
+     * Prometheus counts as loaded, a sample once per window it falls in.
+     */
+    static long windowed(long[] t, int n, int steps, long range, long firstEnd, long step) {
+        long total = 0;
+        int lo = 0;
+        int hi = 0;
+        for (int i = 0; i < steps; i++) {
+            long end = firstEnd + i * step;
+            while (hi < n && t[hi] <= end) {
+                hi++;
+            }
+            while (lo < hi && t[lo] <= end - range) {
+                lo++;
+            }
+            total += hi - lo;
+        }
+        return total;
     }
 
     /** Evaluates the inner expression on the subquery's own grid, aligned to multiples of its step. */
@@ -628,7 +689,10 @@ public final class Evaluator {
         List<RangeSeries> out = new ArrayList<>();
         if (start <= last) {
             Grid inner = Grid.of(start, last, step);
+            // As in Prometheus, what the inner query loads is not counted; its windows below are.
+            long loadedBefore = ctx.queryableSamples();
             Object r = eval(sq.expr(), inner);
+            ctx.countQueryable(loadedBefore - ctx.queryableSamples());
             if (r instanceof double[]) {
                 throw QueryException.badData("subquery is only allowed on instant vector, got scalar", null);
             }
@@ -642,6 +706,8 @@ public final class Evaluator {
                 }
                 if (rs.n > 0) {
                     ctx.addSamples(rs.n);
+                    ctx.countQueryable(at != null ? windowed(rs.t, rs.n, g.n(), range, first, 0)
+                        : windowed(rs.t, rs.n, g.n(), range, first, g.step()));
                     out.add(rs);
                 }
             }

@@ -31,6 +31,8 @@ public final class GoFloat {
             sb.append(1 / v < 0 ? "-0" : "0");
         } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             sb.append((long) v); // integers: no BigDecimal on the common path
+        } else if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e7) {
+            sb.append(Double.toString(v)); // Java prints this range in plain notation already
         } else {
             sb.append(new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString());
         }
