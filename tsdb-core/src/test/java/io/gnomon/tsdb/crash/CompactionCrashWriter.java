@@ -22,6 +22,8 @@ public final class CompactionCrashWriter {
     static final long RANGE = 10_000;
     /** Milliseconds between batches: 100 batches per block range. */
     static final long STEP = 100;
+    /** Most batches a thread may run ahead of the slowest (2 s of data, well under half a range). */
+    static final long MAX_LEAD = 20;
 
     static DbOptions options(long compactionInterval) {
         return new DbOptions(new HeadOptions(RANGE, 0), WalOptions.defaults().withSegmentSize(64 * 1024),
@@ -41,12 +43,34 @@ public final class CompactionCrashWriter {
             out.flush();
         }
         Thread[] ts = new Thread[threads];
+        // Threads stay within MAX_LEAD batches of each other: data time runs 50x faster than the
+        // wall clock here, and a thread that falls behind by more than half a block range would
+        // (rightly) be refused as out of bounds once its range is compacted.
+        java.util.concurrent.atomic.AtomicLongArray current = new java.util.concurrent.atomic.AtomicLongArray(threads);
+        for (int th = 0; th < threads; th++) {
+            current.set(th, Long.parseLong(args[1 + th]));
+        }
         for (int th = 0; th < threads; th++) {
             int thread = th;
             long start = Long.parseLong(args[1 + th]);
             ts[th] = new Thread(() -> {
                 long[] refs = new long[CrashWriter.SERIES_PER_THREAD];
                 for (long batch = start; ; batch++) {
+                    current.set(thread, batch);
+                    while (true) {
+                        long slowest = Long.MAX_VALUE;
+                        for (int o = 0; o < threads; o++) {
+                            slowest = Math.min(slowest, current.get(o));
+                        }
+                        if (batch <= slowest + MAX_LEAD) {
+                            break;
+                        }
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                     Appender app = db.appender();
                     for (int s = 0; s < CrashWriter.SERIES_PER_THREAD; s++) {
                         refs[s] = app.append(refs[s], CrashWriter.labels(thread, s), batch * STEP, CrashWriter.value(thread, s, batch));
