@@ -83,7 +83,7 @@ class GnomonServerTest {
         HttpResponse<String> r = send("DELETE", "/api/v1/status/buildinfo");
         assertEquals(405, r.statusCode());
         assertTrue(r.body().contains("\"errorType\":\"bad_data\""), r.body());
-        assertEquals("GET, HEAD, POST", r.headers().firstValue("allow").orElse(""));
+        assertEquals("GET, HEAD, POST, OPTIONS", r.headers().firstValue("allow").orElse("")); // CORS preflight on /api/
         assertEquals(405, send("PUT", "/metrics").statusCode());
     }
 
