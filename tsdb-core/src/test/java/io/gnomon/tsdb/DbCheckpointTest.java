@@ -85,4 +85,32 @@ class DbCheckpointTest {
             assertEquals(before, DbReplayTest.dump(db.querier(mint, Long.MAX_VALUE), ALL), "seed " + seed);
         }
     }
+
+    /**
+     * KNOWN BUG, not fixed yet (found at the end of the issue-4 work): when a checkpoint folds many
+     * samples at or after mint (here ~10 M ms of them, mint 8 000 000 with the fold reaching past
+     * 18 000 000), the restarted head returns only part of them: replay reports all 350 200
+     * samples applied, but queries over the replayed head miss the chunk window [7.2M, 14.4M) for
+     * 156 of 200 series (the values present are right). Reproduce by enabling this test.
+     */
+    @org.junit.jupiter.api.Disabled("known bug: see javadoc")
+    @Test
+    void largeFoldAtOrAfterMintReplaysCompletely() {
+        Random rnd = new Random(4_2026L);
+        long t;
+        long mint;
+        String before;
+        try (Db db = Db.open(dir, HeadOptions.defaults(), WAL)) {
+            t = scrape(db, rnd, 0, 600);
+            assertNotNull(db.truncateHead(t - 2_000_000));
+            t = scrape(db, rnd, t, 1900);
+            mint = t - 17_000_000;
+            assertNotNull(db.truncateHead(mint));
+            t = scrape(db, rnd, t, 50);
+            before = DbReplayTest.dump(db.querier(mint, Long.MAX_VALUE), ALL);
+        }
+        try (Db db = Db.open(dir, HeadOptions.defaults(), WAL)) {
+            assertEquals(before, DbReplayTest.dump(db.querier(mint, Long.MAX_VALUE), ALL));
+        }
+    }
 }
