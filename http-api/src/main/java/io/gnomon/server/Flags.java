@@ -60,6 +60,8 @@ public final class Flags {
         new Def("storage.tsdb.path", Kind.STRING, "data/", "Base path for metrics storage."),
         new Def("storage.tsdb.retention.time", Kind.DURATION_OR_ZERO, "15d", "How long to retain samples in storage."),
         new Def("storage.tsdb.retention.size", Kind.BYTES, "0", "Maximum number of bytes that can be stored for blocks, WAL and head chunks. 0 means no limit."),
+        new Def("storage.tsdb.min-block-duration", Kind.DURATION, "2h", "Minimum duration of a data block before being persisted; also the head's chunk range. For use in testing."),
+        new Def("storage.tsdb.max-block-duration", Kind.DURATION_OR_ZERO, "0s", "Maximum duration compacted blocks may span. For use in testing. 0: 10% of the retention time, at most 31d."),
         new Def("storage.tsdb.max-exemplars", Kind.INT, "100000", "Maximum number of exemplars kept in memory; 0 disables exemplar storage."),
         new Def("storage.tsdb.wal-compression", Kind.BOOL, "true", "Compress the write-ahead log with LZ4."),
         new Def("storage.tsdb.wal-fsync", Kind.FSYNC, "interval", "When to fsync the write-ahead log: 'interval' (on segment cut and every storage.tsdb.wal-fsync-interval) or 'always' (before every acknowledgement)."),

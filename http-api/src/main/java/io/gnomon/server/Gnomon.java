@@ -14,6 +14,8 @@ import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
 import io.gnomon.tsdb.Db;
+import io.gnomon.tsdb.DbOptions;
+import io.gnomon.http.api.AdminApi;
 import io.gnomon.tsdb.ReplayProgress;
 import io.gnomon.tsdb.head.Head;
 import io.gnomon.tsdb.head.HeadOptions;
@@ -100,9 +102,9 @@ public final class Gnomon implements Closeable {
         address = http.start();
         startOtlpListeners();
 
-        db = Db.open(dataDir, new HeadOptions(HeadOptions.DEFAULT_CHUNK_RANGE, (int) flags.integer("storage.tsdb.max-exemplars")),
-            walOptions(flags), replayProgress);
+        db = Db.open(dataDir, dbOptions(flags), replayProgress);
         registry.register(db.head());
+        registry.register(db);
         registry.register(new JvmMetrics());
         registry.register(w -> RemoteWriteRoute.writeMetrics(remoteWrite, w));
         registry.register(w -> OtlpRoute.writeMetrics(otlp, w));
@@ -207,6 +209,19 @@ public final class Gnomon implements Closeable {
         }
     }
 
+    /**
+     * Storage options from the flags: the block range from {@code --storage.tsdb.min-block-duration},
+     * retention from {@code --storage.tsdb.retention.time/.size}, the largest block from
+     * {@code --storage.tsdb.max-block-duration} (0: derived from the retention time).
+     */
+    static DbOptions dbOptions(Flags flags) {
+        HeadOptions head = new HeadOptions(flags.duration("storage.tsdb.min-block-duration").toMillis(),
+            (int) flags.integer("storage.tsdb.max-exemplars"));
+        return DbOptions.defaults(head, walOptions(flags))
+            .withRetention(flags.duration("storage.tsdb.retention.time").toMillis(), flags.bytes("storage.tsdb.retention.size"))
+            .withMaxBlockDuration(flags.duration("storage.tsdb.max-block-duration").toMillis());
+    }
+
     static WalOptions walOptions(Flags flags) {
         return WalOptions.defaults()
             .withCompression(flags.bool("storage.tsdb.wal-compression"))
@@ -282,6 +297,13 @@ public final class Gnomon implements Closeable {
             }
             return d;
         }, new Engine((int) flags.integer("query.max-concurrency")), queryOptions(flags), flags.asMap()).register(r);
+        new AdminApi(() -> {
+            Db d = db;
+            if (d == null) {
+                throw new QueryApi.Unavailable("storage is not ready: " + notReadyReason);
+            }
+            return d;
+        }, flags.bool("web.enable-admin-api")).register(r);
         return r;
     }
 

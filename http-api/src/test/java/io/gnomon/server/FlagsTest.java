@@ -34,6 +34,21 @@ class FlagsTest {
     }
 
     @Test
+    void storageFlagsBecomeDbOptions() {
+        var d = Gnomon.dbOptions(Flags.defaults());
+        assertEquals(15L * 24 * 3600 * 1000, d.retentionMillis());
+        assertEquals(0, d.retentionBytes());
+        assertEquals(2 * 3600 * 1000L, d.blockRange());
+        // 10% of 15 d = 36 h caps the ranges at 2 h, 6 h, 18 h.
+        assertEquals(java.util.List.of(2 * 3600_000L, 6 * 3600_000L, 18 * 3600_000L), d.ranges());
+        d = Gnomon.dbOptions(Flags.parse(new String[] {"--storage.tsdb.retention.time=0", "--storage.tsdb.retention.size=1GB",
+            "--storage.tsdb.min-block-duration=10m", "--storage.tsdb.max-block-duration=30m"}));
+        assertEquals(0, d.retentionMillis());
+        assertTrue(d.retentionBytes() >= 1_000_000_000L, Long.toString(d.retentionBytes()));
+        assertEquals(java.util.List.of(600_000L, 1_800_000L), d.ranges());
+    }
+
+    @Test
     void unknownFlagNamesIt() {
         var e = assertThrows(Flags.FlagException.class, () -> Flags.parse(new String[] {"--storage.tsdb.pth=x"}));
         assertEquals("unknown long flag '--storage.tsdb.pth', try --help", e.getMessage());

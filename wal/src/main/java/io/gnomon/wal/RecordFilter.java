@@ -14,6 +14,14 @@ public interface RecordFilter {
 
     void apply(DirectBuffer record, int offset, int length, Sink keep);
 
+    /**
+     * Called once after the last record, before the checkpoint is closed: a filter that carries
+     * state across records (for example each series' latest value) emits it here, after
+     * everything it kept. Nothing by default.
+     */
+    default void finish(Sink keep) {
+    }
+
     /** Receives the records the checkpoint keeps. */
     @FunctionalInterface
     interface Sink {

@@ -369,6 +369,9 @@ public final class Wal implements Closeable {
                             read++;
                             keep.apply(reader.record(), 0, reader.length(), sink);
                         }
+                        if (reader.error() == null) {
+                            keep.finish(sink);
+                        }
                     } finally {
                         out.close();
                     }

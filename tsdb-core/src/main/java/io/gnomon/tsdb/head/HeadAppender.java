@@ -199,8 +199,30 @@ final class HeadAppender implements Appender {
     public AppendResult commit() {
         checkOpen();
         done = true;
+        int token = head.enterCommit();
+        try {
+            return commit((token & 2) != 0);
+        } finally {
+            head.exitCommit(token);
+        }
+    }
+
+    private AppendResult commit(boolean pinning) {
+        if (pinning) {
+            pinAll();
+        } else {
+            replaceDead();
+        }
         if (head.wal != null) {
-            log();
+            try {
+                log();
+            } catch (RuntimeException e) {
+                if (pinning) {
+                    unpinAll();
+                }
+                release();
+                throw e;
+            }
         }
         long appended = 0;
         long ctAppended = 0;
@@ -211,10 +233,14 @@ final class HeadAppender implements Appender {
             MemSeries s = sSeries[i];
             // Consecutive samples of one series share one lock acquisition.
             synchronized (s) {
+                // Read under the lock: a block being cut after the lower bound moved reads this
+                // series under the same lock, so a sample is either in the block or refused here.
+                long minValid = head.minValidTime();
                 do {
                     long t = sT[i];
                     boolean ct = sCt != null && i < sCt.length && sCt[i];
-                    int code = s.append(t, Double.longBitsToDouble(sV[i]), chunkRange);
+                    int code = t < minValid ? Rejection.TOO_OLD.ordinal() + 1
+                        : s.append(t, Double.longBitsToDouble(sV[i]), chunkRange);
                     if (code < 0) {
                         if (ct) {
                             ctAppended++;
@@ -234,6 +260,9 @@ final class HeadAppender implements Appender {
                     i++;
                 } while (i < n && sSeries[i] == s);
             }
+            if (pinning) {
+                s.unpin();
+            }
         }
         long exAppended = 0;
         if (exList != null) {
@@ -251,6 +280,9 @@ final class HeadAppender implements Appender {
             for (int k = 0; k < mdList.size(); k++) {
                 head.putMetadata(mdSeries.get(k).labels, mdList.get(k));
             }
+        }
+        if (pinning) {
+            unpinOthers();
         }
         if (appended + ctAppended > 0) {
             head.updateTimeBounds(mint, maxt);
@@ -323,6 +355,144 @@ final class HeadAppender implements Appender {
     }
 
     private long[] scratch;
+
+    /**
+     * Pins every series this batch references (only while the head is collecting, see
+     * {@link Head#enterCommit}; otherwise {@link #replaceDead} is enough) (see {@link MemSeries#pin}) so the head's collector
+     * cannot drop one between the WAL record and the chunk append. A series collected since the
+     * batch resolved it is replaced by the live series with its labels (created when needed, as a
+     * new append would); metadata of a collected series with no live successor is kept in memory
+     * only, as for a name no series has. Samples are pinned once per run of consecutive entries of
+     * one series, the unit in which {@link #commit} applies and unpins them.
+     */
+    private void pinAll() {
+        boolean retry = false;
+        while (true) {
+            if (retry) {
+                replaceDead();
+            }
+            retry = true;
+            int i = 0;
+            boolean ok = true;
+            while (i < n) {
+                MemSeries s = sSeries[i];
+                if (!s.pin()) {
+                    ok = false;
+                    break;
+                }
+                do {
+                    i++;
+                } while (i < n && sSeries[i] == s);
+            }
+            if (ok && pinList(exSeries) && pinList(mdSeries)) {
+                return;
+            }
+            // Lost a race with the collector: undo and retry with the successors.
+            unpinRuns(i);
+            unpinOthersPartially();
+        }
+    }
+
+    private int exPinned;
+    private int mdPinned;
+
+    private boolean pinList(List<MemSeries> list) {
+        if (list == null) {
+            return true;
+        }
+        int k = list == exSeries ? exPinned : mdPinned;
+        for (; k < list.size(); k++) {
+            if (!list.get(k).pin()) {
+                if (list == exSeries) {
+                    exPinned = k;
+                } else {
+                    mdPinned = k;
+                }
+                return false;
+            }
+        }
+        if (list == exSeries) {
+            exPinned = k;
+        } else {
+            mdPinned = k;
+        }
+        return true;
+    }
+
+    private void unpinRuns(int upTo) {
+        int i = 0;
+        while (i < upTo) {
+            MemSeries s = sSeries[i];
+            s.unpin();
+            do {
+                i++;
+            } while (i < upTo && sSeries[i] == s);
+        }
+    }
+
+    private void unpinOthersPartially() {
+        for (int k = 0; k < exPinned; k++) {
+            exSeries.get(k).unpin();
+        }
+        for (int k = 0; k < mdPinned; k++) {
+            mdSeries.get(k).unpin();
+        }
+        exPinned = 0;
+        mdPinned = 0;
+    }
+
+    /** Unpins the exemplar and metadata series after the commit applied them. */
+    private void unpinOthers() {
+        unpinOthersPartially();
+    }
+
+    /** Unpins everything after a failed log write. */
+    private void unpinAll() {
+        unpinRuns(n);
+        unpinOthersPartially();
+    }
+
+    private void replaceDead() {
+        for (int i = 0; i < n; i++) {
+            MemSeries s = sSeries[i];
+            if (i > 0 && s == sSeries[i - 1]) {
+                continue; // one check per run of one series
+            }
+            if (s.dead()) {
+                MemSeries live = head.getOrCreate(s.labels);
+                for (int j = i; j < n; j++) {
+                    if (sSeries[j] == s) {
+                        sSeries[j] = live;
+                    }
+                }
+                if (lastSeries == s) {
+                    lastSeries = null;
+                }
+            }
+        }
+        if (exSeries != null) {
+            for (int k = 0; k < exSeries.size(); k++) {
+                if (exSeries.get(k).dead()) {
+                    exSeries.set(k, head.getOrCreate(exSeries.get(k).labels));
+                }
+            }
+        }
+        if (mdSeries != null) {
+            for (int k = mdSeries.size() - 1; k >= 0; k--) {
+                MemSeries s = mdSeries.get(k);
+                if (s.dead()) {
+                    MemSeries live = head.series.getByLabels(s.labels);
+                    if (live != null) {
+                        mdSeries.set(k, live);
+                    } else {
+                        head.putMetadata(s.labels, mdList.get(k));
+                        mdSeries.remove(k);
+                        mdList.remove(k);
+                    }
+                }
+            }
+        }
+    }
 
     /** Writes one SERIES record for the not-yet-logged series this batch references. Under walLock. */
     private void logNewSeries(io.gnomon.tsdb.record.RecordEncoder enc) {

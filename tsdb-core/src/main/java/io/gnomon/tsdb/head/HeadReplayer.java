@@ -28,7 +28,7 @@ public final class HeadReplayer {
 
     /** What a replay did. */
     public record Stats(long records, long series, long samples, long exemplars, long unknownRefs,
-                        long outOfOrder, long corruptRecords, long millis) {
+                        long outOfOrder, long corruptRecords, long tooOld, long millis) {
     }
 
     private final Head head;
@@ -108,6 +108,22 @@ public final class HeadReplayer {
             }
 
             @Override
+            public void tombstone(long ref, long mint, long maxt) {
+                MemSeries s = resolve(ref);
+                if (s != null) {
+                    shards.addDelete(s, mint, maxt);
+                }
+            }
+
+            @Override
+            public void xorBase(long ref, long bits) {
+                MemSeries s = resolve(ref);
+                if (s != null) {
+                    shards.addBase(s, bits);
+                }
+            }
+
+            @Override
             public void exemplar(long ref, long t, double v, Labels labels) {
                 MemSeries s = resolve(ref);
                 if (s == null) {
@@ -160,7 +176,7 @@ public final class HeadReplayer {
             head.samplesAppended.add(samples);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        Stats st = new Stats(records, series, samples, exemplars, unknownRefs, outOfOrder, corrupt, millis);
+        Stats st = new Stats(records, series, samples, exemplars, unknownRefs, outOfOrder, corrupt, totals.tooOld, millis);
         LOG.info("WAL replay done: " + st);
         return st;
     }

@@ -48,10 +48,22 @@ final class MemSeries {
     private long maxT = Long.MIN_VALUE;
 
     private static final java.lang.invoke.VarHandle MAX_T;
+    private static final java.lang.invoke.VarHandle PINS;
+
+    /**
+     * Commits in flight that reference this series (logged or about to be, not yet applied), or
+     * {@link #DEAD} once {@link Head#truncate} collected the series. A commit {@link #pin}s each
+     * series before it logs and unpins it after applying; the collector turns 0 into DEAD with one
+     * CAS, so a series is never collected between a commit's log record and its chunk append (the
+     * record would then name a ref that the next checkpoint forgets).
+     */
+    private volatile int pins;
+    static final int DEAD = -1;
 
     static {
         try {
             MAX_T = java.lang.invoke.MethodHandles.lookup().findVarHandle(MemSeries.class, "maxT", long.class);
+            PINS = java.lang.invoke.MethodHandles.lookup().findVarHandle(MemSeries.class, "pins", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -75,6 +87,63 @@ final class MemSeries {
         return (long) MAX_T.getAcquire(this);
     }
 
+    /** Marks a commit in flight on this series; false when the series is already collected. */
+    boolean pin() {
+        while (true) {
+            int p = pins;
+            if (p == DEAD) {
+                return false;
+            }
+            if (PINS.compareAndSet(this, p, p + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Ends what {@link #pin} started. */
+    void unpin() {
+        PINS.getAndAdd(this, -1);
+    }
+
+    /** Whether {@link Head#truncate} collected this series (it is no longer findable). */
+    boolean dead() {
+        return pins == DEAD;
+    }
+
+    /**
+     * Marks the series collected when it holds no chunk, no commit is in flight on it, and its
+     * newest sample is before {@code mint}. Called by the collector under the series' stripe lock.
+     */
+    synchronized boolean markDeadIfUnused(long mint) {
+        if (open != null || cut.length > 0 || maxT >= mint) {
+            return false;
+        }
+        return PINS.compareAndSet(this, 0, DEAD);
+    }
+
+    /**
+     * Drops the chunks that end before {@code mint}: every cut chunk whose last sample is older,
+     * and the open chunk too when all of its samples are. Queries holding a {@link Snapshot} keep
+     * the chunks they captured; nothing else references a dropped chunk. Returns the number of
+     * chunks dropped. The newest timestamp is kept, so later appends still see the series' order.
+     */
+    synchronized int truncateBefore(long mint) {
+        int from = 0;
+        XorChunk[] cs = cut;
+        while (from < cs.length && cs[from].lastTimestamp() < mint) {
+            from++;
+        }
+        int dropped = from;
+        if (from > 0) {
+            cut = from == cs.length ? NO_CHUNKS : Arrays.copyOfRange(cs, from, cs.length);
+        }
+        if (open != null && cut.length == 0 && maxT < mint) {
+            open = null;
+            dropped++;
+        }
+        return dropped;
+    }
+
     /**
      * Appends a committed sample. Returns -1 when appended, 0 when it repeats the newest sample
      * exactly (ignored), or the {@link Rejection} ordinal + 1 when refused.
@@ -85,6 +154,10 @@ final class MemSeries {
         long bits = Double.doubleToRawLongBits(v);
         long mt = maxT;
         if (t <= mt) {
+            if (open == null) {
+                // Every chunk was truncated away: the series' newest sample is in a block.
+                return Rejection.TOO_OLD.ordinal() + 1;
+            }
             if (t < mt) {
                 return Rejection.OUT_OF_ORDER.ordinal() + 1;
             }
@@ -151,6 +224,57 @@ final class MemSeries {
         return (long) (start + (max - start) / Math.floor(n));
     }
 
+    /**
+     * Deletes the samples in {@code [mint, maxt]} (the head's eager form of a tombstone): each
+     * chunk that holds some is re-encoded without them (a new object: snapshots taken before keep
+     * the old one); a chunk left empty is dropped. The newest timestamp is kept, so the series'
+     * order is unchanged for later appends. Returns the number of samples deleted.
+     */
+    synchronized int deleteRange(long mint, long maxt, long chunkRange) {
+        int deleted = 0;
+        java.util.ArrayList<XorChunk> kept = new java.util.ArrayList<>(cut.length);
+        for (XorChunk c : cut) {
+            if (c.lastTimestamp() < mint || c.firstTimestamp() > maxt) {
+                kept.add(c);
+                continue;
+            }
+            XorChunk n = new XorChunk();
+            deleted += copyWithout(c.iterator(null), n, mint, maxt);
+            if (n.numSamples() > 0) {
+                n.trim();
+                kept.add(n);
+            }
+        }
+        if (deleted > 0 || kept.size() != cut.length) {
+            cut = kept.toArray(NO_CHUNKS);
+        }
+        XorChunk o = open;
+        if (o != null && o.lastTimestamp() >= mint && o.firstTimestamp() <= maxt) {
+            XorChunk n = new XorChunk();
+            deleted += copyWithout(o.snapshotIterator(null), n, mint, maxt);
+            if (n.numSamples() > 0) {
+                open = n;
+                nextAtOffset = offset(rangeEnd(n.firstTimestamp(), chunkRange) - n.firstTimestamp());
+            } else {
+                open = null;
+            }
+        }
+        return deleted;
+    }
+
+    private static int copyWithout(SampleIterator it, XorChunk dst, long mint, long maxt) {
+        int deleted = 0;
+        while (it.next() != io.gnomon.tsdb.storage.ValueType.NONE) {
+            long t = it.atT();
+            if (t >= mint && t <= maxt) {
+                deleted++;
+            } else {
+                dst.append(t, it.atV());
+            }
+        }
+        return deleted;
+    }
+
     /** Number of chunks, the open one included. */
     synchronized int chunkCount() {
         return cut.length + (open == null ? 0 : 1);
@@ -169,7 +293,7 @@ final class MemSeries {
      * appends continue. Returns null when none overlap.
      */
     synchronized Snapshot snapshot(long mint, long maxt) {
-        if (open == null || maxT < mint) { // under the lock: a plain read is current
+        if ((open == null && cut.length == 0) || maxT < mint) { // under the lock: a plain read is current
             return null;
         }
         int from = 0;
@@ -182,7 +306,7 @@ final class MemSeries {
         while (to > from && cs[to - 1].firstTimestamp() > maxt) {
             to--;
         }
-        boolean withOpen = open.firstTimestamp() <= maxt;
+        boolean withOpen = open != null && open.firstTimestamp() <= maxt;
         int n = (to - from) + (withOpen ? 1 : 0);
         if (n == 0) {
             return null;

@@ -19,12 +19,15 @@ final class Shards {
     static final class Totals {
         long samples;
         long outOfOrder;
+        /** Samples before the head's lower bound (already in a block): skipped. */
+        long tooOld;
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
 
         void merge(Totals o) {
             samples += o.samples;
             outOfOrder += o.outOfOrder;
+            tooOld += o.tooOld;
             mint = Math.min(mint, o.mint);
             maxt = Math.max(maxt, o.maxt);
         }
@@ -35,12 +38,17 @@ final class Shards {
         final long[] t = new long[BATCH];
         final long[] bits = new long[BATCH];
         final boolean[] xor = new boolean[BATCH];
+        /** Entry only sets the series' XOR base (XOR_BASES), no sample. */
+        final boolean[] base = new boolean[BATCH];
+        /** Entry deletes the series' samples in [t, bits] (TOMBSTONES). */
+        final boolean[] del = new boolean[BATCH];
         int n;
     }
 
     private static final Batch END = new Batch();
 
     private final long chunkRange;
+    private final long minValidTime;
     private final int n;
     private final Batch[] filling;
     private final BlockingQueue<Batch>[] queues;
@@ -53,6 +61,7 @@ final class Shards {
     @SuppressWarnings("unchecked")
     Shards(Head head, long chunkRange, int workers) {
         this.chunkRange = chunkRange;
+        this.minValidTime = head.minValidTime();
         this.n = workers;
         this.filling = new Batch[workers];
         this.queues = new BlockingQueue[workers];
@@ -77,6 +86,24 @@ final class Shards {
 
     /** Queues one sample; {@code bits} is the value's bits, or its XOR when {@code xor}. */
     void add(MemSeries s, long t, long bits, boolean xor) {
+        add(s, t, bits, xor, false);
+    }
+
+    /** Queues a new XOR base for a series (no sample), in log order with its samples. */
+    void addBase(MemSeries s, long bits) {
+        add(s, Long.MIN_VALUE, bits, false, true);
+    }
+
+    /** Queues a deletion of the series' samples in {@code [mint, maxt]}, in log order with its samples. */
+    void addDelete(MemSeries s, long mint, long maxt) {
+        add(s, mint, maxt, false, false, true);
+    }
+
+    private void add(MemSeries s, long t, long bits, boolean xor, boolean base) {
+        add(s, t, bits, xor, base, false);
+    }
+
+    private void add(MemSeries s, long t, long bits, boolean xor, boolean base, boolean del) {
         int w = n == 1 ? 0 : (int) (s.ref() % n);
         Batch b = filling[w];
         int i = b.n;
@@ -84,6 +111,8 @@ final class Shards {
         b.t[i] = t;
         b.bits[i] = bits;
         b.xor[i] = xor;
+        b.base[i] = base;
+        b.del[i] = del;
         b.n = i + 1;
         queued++;
         if (b.n == BATCH) {
@@ -169,9 +198,22 @@ final class Shards {
     private void apply(Batch b, Totals tot) {
         for (int i = 0; i < b.n; i++) {
             MemSeries s = b.series[i];
+            if (b.del[i]) {
+                synchronized (s) {
+                    s.deleteRange(b.t[i], b.bits[i], chunkRange);
+                }
+                continue;
+            }
             long bits = b.xor[i] ? s.walLastBits ^ b.bits[i] : b.bits[i];
             s.walLastBits = bits;
+            if (b.base[i]) {
+                continue;
+            }
             long t = b.t[i];
+            if (t < minValidTime) {
+                tot.tooOld++;
+                continue;
+            }
             int code;
             synchronized (s) {
                 code = s.append(t, Double.longBitsToDouble(bits), chunkRange);

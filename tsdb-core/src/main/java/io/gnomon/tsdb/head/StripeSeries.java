@@ -24,7 +24,17 @@ final class StripeSeries {
     private final Object[] locks = new Object[STRIPES];
     @SuppressWarnings("unchecked")
     private final Long2ObjectHashMap<Object>[] byHash = new Long2ObjectHashMap[STRIPES];
-    private final AtomicReferenceArray<AtomicReferenceArray<MemSeries>> pages = new AtomicReferenceArray<>(MAX_PAGES);
+    private final AtomicReferenceArray<Page> pages = new AtomicReferenceArray<>(MAX_PAGES);
+
+    /** A page of series by ref, with the number of live series in it (a page emptied by collection is freed). */
+    private static final class Page extends AtomicReferenceArray<MemSeries> {
+        private static final long serialVersionUID = 1L;
+        final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
+
+        Page() {
+            super(PAGE_SIZE);
+        }
+    }
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong count = new AtomicLong();
 
@@ -40,7 +50,7 @@ final class StripeSeries {
         if (ref <= 0 || (ref >>> PAGE_BITS) >= MAX_PAGES) {
             return null;
         }
-        AtomicReferenceArray<MemSeries> page = pages.get((int) (ref >>> PAGE_BITS));
+        Page page = pages.get((int) (ref >>> PAGE_BITS));
         return page == null ? null : page.get((int) (ref & (PAGE_SIZE - 1)));
     }
 
@@ -130,12 +140,105 @@ final class StripeSeries {
         if (pageIdx >= MAX_PAGES) {
             throw new IllegalStateException("series ref space exhausted [ref=" + s.ref() + "]");
         }
-        AtomicReferenceArray<MemSeries> page = pages.get(pageIdx);
-        if (page == null) {
-            pages.compareAndSet(pageIdx, null, new AtomicReferenceArray<>(PAGE_SIZE));
-            page = pages.get(pageIdx);
+        while (true) {
+            Page page = pages.get(pageIdx);
+            if (page == null) {
+                pages.compareAndSet(pageIdx, null, new Page());
+                page = pages.get(pageIdx);
+                if (page == null) {
+                    continue;
+                }
+            }
+            page.live.incrementAndGet();
+            page.set((int) (s.ref() & (PAGE_SIZE - 1)), s);
+            if (pages.get(pageIdx) == page) {
+                return;
+            }
+            // The collector freed this page between our read and our increment: use a new one.
         }
-        page.set((int) (s.ref() & (PAGE_SIZE - 1)), s);
+    }
+
+    /** Highest ref handed out so far (0 when none). */
+    long lastRef() {
+        return lastRef.get();
+    }
+
+    /** Number of allocated ref pages (each {@value #PAGE_SIZE} slots); for tests of memory release. */
+    int allocatedPages() {
+        int n = 0;
+        long top = lastRef.get() >>> PAGE_BITS;
+        for (int i = 0; i <= top && i < MAX_PAGES; i++) {
+            if (pages.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Calls {@code action} with the live series of each allocated page, page by page (a page's
+     * series in ref order; {@code buf} is reused between pages and holds {@code n} entries).
+     * Series created during the walk may or may not be visited.
+     */
+    void forEachPage(java.util.function.ObjIntConsumer<MemSeries[]> action) {
+        long top = lastRef.get() >>> PAGE_BITS;
+        MemSeries[] buf = new MemSeries[PAGE_SIZE];
+        for (int i = 0; i <= top && i < MAX_PAGES; i++) {
+            Page page = pages.get(i);
+            if (page == null) {
+                continue;
+            }
+            int n = 0;
+            for (int k = 0; k < PAGE_SIZE; k++) {
+                MemSeries s = page.get(k);
+                if (s != null) {
+                    buf[n++] = s;
+                }
+            }
+            if (n > 0) {
+                action.accept(buf, n);
+                java.util.Arrays.fill(buf, 0, n, null);
+            }
+        }
+    }
+
+    /**
+     * Collects {@code s} when {@link MemSeries#markDeadIfUnused} agrees: under its stripe lock the
+     * series is marked dead and removed by labels and by ref, so no lookup returns it afterwards.
+     * A page left empty is freed unless new refs may still land in it (the page of the newest ref).
+     * Returns whether the series was removed.
+     */
+    boolean removeIfUnused(MemSeries s, long mint) {
+        long h = s.labels.hash();
+        int stripe = (int) (h & (STRIPES - 1));
+        synchronized (locks[stripe]) {
+            if (!s.markDeadIfUnused(mint)) {
+                return false;
+            }
+            Long2ObjectHashMap<Object> map = byHash[stripe];
+            Object slot = map.get(h);
+            if (slot == s) {
+                map.remove(h);
+            } else if (slot instanceof MemSeries[] arr) {
+                int k = 0;
+                MemSeries[] rest = new MemSeries[arr.length - 1];
+                for (MemSeries o : arr) {
+                    if (o != s && k < rest.length) {
+                        rest[k++] = o;
+                    }
+                }
+                map.put(h, rest.length == 1 ? rest[0] : rest);
+            }
+            int pageIdx = (int) (s.ref() >>> PAGE_BITS);
+            Page page = pages.get(pageIdx);
+            page.set((int) (s.ref() & (PAGE_SIZE - 1)), null);
+            if (page.live.decrementAndGet() == 0 && pageIdx < (lastRef.get() >>> PAGE_BITS)) {
+                // Refs only grow: no series will be put into a page below the newest ref's page.
+                pages.compareAndSet(pageIdx, page, null);
+            }
+            count.decrementAndGet();
+            return true;
+        }
     }
 
     private static MemSeries find(Object slot, Labels labels) {

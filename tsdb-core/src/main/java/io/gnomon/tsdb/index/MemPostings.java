@@ -117,12 +117,56 @@ public final class MemPostings {
         }
     }
 
+    /**
+     * Like {@link #delete(LongPredicate, Collection)} with the affected label pairs given once
+     * each (name -> values): the head's collector passes the distinct pairs of all series it
+     * dropped, so every list is rebuilt at most once however many of its refs go.
+     */
+    public void deletePairs(LongPredicate deleted, Map<String, ? extends Collection<String>> affected) {
+        synchronized (writeLock) {
+            for (Map.Entry<String, ? extends Collection<String>> e : affected.entrySet()) {
+                ConcurrentHashMap<String, RefList> values = byName.get(e.getKey());
+                if (values == null) {
+                    continue;
+                }
+                for (String value : e.getValue()) {
+                    RefList list = values.get(value);
+                    if (list != null) {
+                        filter(values, value, list, deleted);
+                    }
+                }
+                if (values.isEmpty()) {
+                    byName.remove(e.getKey());
+                }
+            }
+            all = all.without(deleted, true);
+        }
+    }
+
     private static void filter(ConcurrentHashMap<String, RefList> values, String value, RefList list, LongPredicate deleted) {
         RefList kept = list.without(deleted, false);
         if (kept == null) {
             values.remove(value);
         } else if (kept != list) {
             values.put(value, kept);
+        }
+    }
+
+    /** Receives one label pair and the number of series that have it. */
+    @FunctionalInterface
+    public interface PairVisitor {
+        void visit(String name, String value, int series);
+    }
+
+    /**
+     * Calls {@code v} for every label pair with its number of series (cardinality statistics).
+     * Sees a consistent list per pair; pairs added or removed meanwhile may or may not be visited.
+     */
+    public void forEachPair(PairVisitor v) {
+        for (Map.Entry<String, ConcurrentHashMap<String, RefList>> e : byName.entrySet()) {
+            for (Map.Entry<String, RefList> val : e.getValue().entrySet()) {
+                v.visit(e.getKey(), val.getKey(), val.getValue().size);
+            }
         }
     }
 

@@ -13,7 +13,9 @@ package io.gnomon.tsdb.record;
  *                                          labelCount x ( string name, string value ) )
  * SAMPLES    type=2  uvarint n, svarint baseRef, svarint baseT,
  *                    then n x ( svarint ref-baseRef, svarint t-baseT, 8 bytes value )
- * TOMBSTONES type=3  (reserved for the blocks issue)
+ * TOMBSTONES type=3  uvarint n, then n x ( uvarint ref, svarint mint, svarint maxt ): the samples of
+ *                    the series in [mint, maxt] (both inclusive) are deleted at this point of the
+ *                    log (admin delete_series; the head deletes eagerly, replay does the same)
  * XOR_SAMPLES type=5 uvarint n, then n x entry; prevRef and prevT start at 0 and follow the
  *                    entries. entry = byte h, [svarint ref-prevRef if h&amp;0x01, else ref = prevRef+1],
  *                    [svarint t-prevT if h&amp;0x02, else t = prevT], [xor value if h&amp;0x04, else
@@ -26,7 +28,11 @@ package io.gnomon.tsdb.record;
  *                                          uvarint labelCount, labelCount x ( string, string ) )
  * METADATA   type=6  uvarint n, then n x ( uvarint ref, string metricName, string type,
  *                                          string unit, string help )
- * 7.. reserved for native histograms
+ * 7..15     reserved for native histograms
+ * XOR_BASES type=16 uvarint n, then n x ( uvarint ref, 8 bytes value bits ): sets the series'
+ *                    XOR base (its previous logged value) without adding a sample. Written at the
+ *                    end of a checkpoint for every live series, because the checkpoint drops old
+ *                    samples while the XOR_SAMPLES of the segments after it build on them.
  * </pre>
  *
  * <p>Worked example: a SAMPLES record with two samples, series 5 at t=1000 v=1.0 and series 6 at
@@ -57,6 +63,8 @@ public final class RecordDescriptor {
     /** All XOR_SAMPLES entry header bits; others must be 0. */
     public static final int XOR_FLAGS = 0x07;
     public static final byte METADATA = 6;
+    /** Per-series XOR bases without samples (see the class comment); written by checkpoints. */
+    public static final byte XOR_BASES = 16;
 
     private RecordDescriptor() {
     }

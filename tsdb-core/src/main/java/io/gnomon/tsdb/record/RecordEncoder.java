@@ -118,6 +118,30 @@ public final class RecordEncoder {
         count++;
     }
 
+    /** Starts a TOMBSTONES record. */
+    public void beginTombstones() {
+        begin(RecordDescriptor.TOMBSTONES);
+    }
+
+    public void tombstone(long ref, long mint, long maxt) {
+        putUvarint(ref);
+        putVarint(mint);
+        putVarint(maxt);
+        count++;
+    }
+
+    /** Starts an XOR_BASES record (see {@link RecordDescriptor#XOR_BASES}). */
+    public void beginXorBases() {
+        begin(RecordDescriptor.XOR_BASES);
+    }
+
+    public void xorBase(long ref, long bits) {
+        putUvarint(ref);
+        buf.putLong(pos, bits, java.nio.ByteOrder.BIG_ENDIAN);
+        pos += 8;
+        count++;
+    }
+
     public void beginMetadata() {
         begin(RecordDescriptor.METADATA);
     }

@@ -21,6 +21,14 @@ public interface RecordVisitor {
     default void xorSample(long ref, long t, long xorBits) {
     }
 
+    /** The series' samples in {@code [mint, maxt]} are deleted here (a TOMBSTONES entry). */
+    default void tombstone(long ref, long mint, long maxt) {
+    }
+
+    /** The series' XOR base from now on (an XOR_BASES entry): no sample is added. */
+    default void xorBase(long ref, long bits) {
+    }
+
     default void exemplar(long ref, long t, double v, Labels labels) {
     }
 

@@ -32,6 +32,38 @@ class RecordCodecTest {
     }
 
     @Test
+    void tombstonesAndXorBasesRoundTrip() {
+        RecordEncoder e = new RecordEncoder();
+        RecordDecoder d = new RecordDecoder();
+        e.beginTombstones();
+        e.tombstone(7, -1000, 5000);
+        e.tombstone(1L << 40, Long.MIN_VALUE, Long.MAX_VALUE);
+        List<long[]> got = new ArrayList<>();
+        assertEquals(RecordDescriptor.TOMBSTONES, d.decode(e.buffer(), 0, e.finish(), new RecordVisitor() {
+            @Override
+            public void tombstone(long ref, long mint, long maxt) {
+                got.add(new long[] {ref, mint, maxt});
+            }
+        }));
+        assertEquals(2, got.size());
+        assertArrayEquals(new long[] {7, -1000, 5000}, got.get(0));
+        assertArrayEquals(new long[] {1L << 40, Long.MIN_VALUE, Long.MAX_VALUE}, got.get(1));
+
+        e.beginXorBases();
+        e.xorBase(3, Double.doubleToRawLongBits(StaleNaN.VALUE));
+        e.xorBase(4, 0L);
+        List<long[]> bases = new ArrayList<>();
+        assertEquals(RecordDescriptor.XOR_BASES, d.decode(e.buffer(), 0, e.finish(), new RecordVisitor() {
+            @Override
+            public void xorBase(long ref, long bits) {
+                bases.add(new long[] {ref, bits});
+            }
+        }));
+        assertArrayEquals(new long[] {3, Double.doubleToRawLongBits(StaleNaN.VALUE)}, bases.get(0));
+        assertArrayEquals(new long[] {4, 0}, bases.get(1));
+    }
+
+    @Test
     void samplesRoundTripIncludingNegativeDeltasAndNaNs() {
         Random r = new Random(11);
         RecordEncoder e = new RecordEncoder();
