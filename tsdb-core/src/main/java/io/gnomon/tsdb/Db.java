@@ -272,14 +272,24 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
         return head.appender();
     }
 
+    /** Incremented whenever the block list changes (under the write lock). */
+    private long blockEpoch;
+    private final Readers readers = new Readers();
+    static final long READER_WAIT_MILLIS = 5 * 60_000L;
+
     /**
      * A querier over the head and every block overlapping {@code [mint, maxt]}, merged and
-     * de-duplicated. It pins the blocks it reads until closed.
+     * de-duplicated. It pins the blocks it reads, and the head range a newer block covers, until
+     * closed.
      */
     @Override
     public Querier querier(long mint, long maxt) {
         List<Querier> qs = new ArrayList<>();
         blocksLock.readLock().lock();
+        // The block list and the epoch are read together: a head compaction that publishes a
+        // block after this point waits for this querier before it truncates the head.
+        long epoch = blockEpoch;
+        readers.open(epoch);
         try {
             for (Block b : blocks) {
                 if (b.minTime() <= maxt && b.maxTime() > mint) {
@@ -290,12 +300,109 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
             for (Querier q : qs) {
                 q.close(); // unpin what was pinned
             }
+            readers.close(epoch);
             throw e;
         } finally {
             blocksLock.readLock().unlock();
         }
         qs.add(head.querier(mint, maxt));
-        return MergeQuerier.of(qs);
+        return new PinnedQuerier(MergeQuerier.of(qs), readers, epoch);
+    }
+
+    /** A querier that, until closed, keeps head compaction from truncating what it may still read. */
+    private static final class PinnedQuerier implements Querier {
+        private final Querier delegate;
+        private final Readers readers;
+        private final long epoch;
+        private boolean closed;
+
+        PinnedQuerier(Querier delegate, Readers readers, long epoch) {
+            this.delegate = delegate;
+            this.readers = readers;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public io.gnomon.tsdb.storage.SeriesSet select(boolean sorted, io.gnomon.tsdb.storage.SelectHints hints,
+                io.gnomon.tsdb.labels.Matcher... matchers) {
+            return delegate.select(sorted, hints, matchers);
+        }
+
+        @Override
+        public List<String> labelNames(io.gnomon.tsdb.labels.Matcher... matchers) {
+            return delegate.labelNames(matchers);
+        }
+
+        @Override
+        public List<String> labelValues(String name, io.gnomon.tsdb.labels.Matcher... matchers) {
+            return delegate.labelValues(name, matchers);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    delegate.close();
+                } finally {
+                    readers.close(epoch);
+                }
+            }
+        }
+    }
+
+    /**
+     * Open queriers by the block epoch they were created in. A querier of an older epoch read the
+     * block list before the newest head block was published, so it still reads that range from
+     * the head: the head is truncated only after such queriers are closed (as Prometheus waits
+     * for pending readers), else a query racing a compaction would find the range in neither.
+     */
+    static final class Readers {
+        private final java.util.TreeMap<Long, Integer> open = new java.util.TreeMap<>();
+
+        synchronized void open(long epoch) {
+            open.merge(epoch, 1, Integer::sum);
+        }
+
+        synchronized void close(long epoch) {
+            Integer n = open.get(epoch);
+            if (n == null) {
+                return;
+            }
+            if (n == 1) {
+                open.remove(epoch);
+                notifyAll();
+            } else {
+                open.put(epoch, n - 1);
+            }
+        }
+
+        private Thread waiting;
+
+        /** Interrupts {@code t} if it is waiting here (not while it writes files). */
+        synchronized void interruptWaits(Thread t) {
+            if (waiting == t) {
+                t.interrupt();
+            }
+        }
+
+        /** Waits until no querier older than {@code epoch} is open; false on timeout. */
+        synchronized boolean awaitOlderThan(long epoch, long timeoutMillis) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMillis;
+            waiting = Thread.currentThread();
+            try {
+                while (!open.isEmpty() && open.firstKey() < epoch) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    wait(left);
+                }
+                return true;
+            } finally {
+                waiting = null;
+            }
+        }
     }
 
     public Head head() {
@@ -430,6 +537,16 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
             swap(List.of(), b);
         }
         headCompactions.incrementAndGet();
+        // Queriers that took the block list before the new block still read [mint, maxt) from
+        // the head; truncate only when they are done (a leaked querier delays it at most 5 min).
+        try {
+            if (!readers.awaitOlderThan(blockEpoch, READER_WAIT_MILLIS)) {
+                LOG.warning("head truncation went ahead with queriers still open after " + READER_WAIT_MILLIS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // closing: the head stays whole, the WAL replays it and the block de-duplicates
+        }
         CheckpointResult cp = truncateHead(maxt);
         LOG.info("head compacted [range=" + mint + ".." + maxt + ", block=" + (meta == null ? "none (no samples)" : meta.ulid())
             + ", series=" + (meta == null ? 0 : meta.stats().numSeries()) + ", millis=" + (System.nanoTime() - start) / 1_000_000
@@ -506,6 +623,7 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
             }
             next.sort(Comparator.comparingLong(Block::minTime).thenComparing(b -> b.meta().ulid()));
             blocks = List.copyOf(next);
+            blockEpoch++;
         } finally {
             blocksLock.writeLock().unlock();
         }
@@ -654,6 +772,9 @@ public final class Db implements Appendable, Queryable, Closeable, MetricSource 
             compactionLock.notifyAll();
         }
         if (compactor != null && compactor != Thread.currentThread()) {
+            // A compaction waiting for open queriers gives up (the head stays whole); a block
+            // write in progress finishes or leaves a .tmp that the next open removes.
+            readers.interruptWaits(compactor);
             try {
                 compactor.join();
             } catch (InterruptedException e) {

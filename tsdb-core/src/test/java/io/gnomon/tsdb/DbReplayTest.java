@@ -32,7 +32,14 @@ class DbReplayTest {
     Path dir;
 
     /** Everything a querier returns, as text: series labels and every sample's bits. */
+    /** Every sample the querier holds for {@code ms}, as text; closes the querier. */
     static String dump(Querier q, Matcher... ms) {
+        try (q) {
+            return dumpOpen(q, ms);
+        }
+    }
+
+    private static String dumpOpen(Querier q, Matcher... ms) {
         StringBuilder sb = new StringBuilder();
         SeriesSet ss = q.select(true, SelectHints.NONE, ms);
         while (ss.next()) {
