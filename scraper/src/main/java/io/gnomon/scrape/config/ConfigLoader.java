@@ -4,7 +4,6 @@ import io.gnomon.tsdb.labels.InvalidMatcherException;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.labels.Re2Regex;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Loads and validates {@code prometheus.yml}. Strict as Prometheus is: an unknown key anywhere is
@@ -127,20 +122,7 @@ public final class ConfigLoader {
     }
 
     private PrometheusConfig parse(String yaml) {
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(true); // duplicates are reported by Node with file, line and field
-        opts.setMaxAliasesForCollections(50);
-        opts.setCodePointLimit(64 * 1024 * 1024);
-        org.yaml.snakeyaml.nodes.Node root;
-        try {
-            root = new Yaml(opts).compose(new StringReader(yaml));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw ConfigException.at(file, line, "", "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw ConfigException.ofFile(file, "not valid YAML: " + e.getMessage());
-        }
-        Node top = new Node(file, "", root);
+        Node top = Node.parse(file, yaml);
         Node.Fields f = top.fields(TOP);
         GlobalConfig global = global(f.get("global"));
         List<String> ignored = new ArrayList<>();

@@ -6,6 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.io.StringReader;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -14,9 +19,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A YAML node with its path in the document, so every decoding error can name file, line and
- * field. Wraps SnakeYAML's composed node graph (which keeps each node's start mark).
+ * field. Wraps SnakeYAML's composed node graph (which keeps each node's start mark). Shared by
+ * every YAML file Gnomon reads ({@code prometheus.yml}, the web config).
  */
-final class Node {
+public final class Node {
     final String file;
     final String path;
     final org.yaml.snakeyaml.nodes.Node node;
@@ -27,26 +33,45 @@ final class Node {
         this.node = node;
     }
 
+    /**
+     * Composes {@code yaml} (named {@code file} in errors). Duplicate keys are not refused here
+     * but by {@link #fields}, with file, line and field.
+     */
+    public static Node parse(String file, String yaml) {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setAllowDuplicateKeys(true);
+        opts.setMaxAliasesForCollections(50);
+        opts.setCodePointLimit(64 * 1024 * 1024);
+        try {
+            return new Node(file, "", new Yaml(opts).compose(new StringReader(yaml)));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw ConfigException.at(file, line, "", "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw ConfigException.ofFile(file, "not valid YAML: " + e.getMessage());
+        }
+    }
+
     int line() {
         return node == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
-    ConfigException error(String message) {
+    public ConfigException error(String message) {
         return ConfigException.at(file, line(), path, message);
     }
 
-    boolean isNull() {
+    public boolean isNull() {
         return node == null || (node instanceof ScalarNode s && s.getTag().equals(Tag.NULL));
     }
 
-    String string() {
+    public String string() {
         if (!(node instanceof ScalarNode s)) {
             throw error("expected a string");
         }
         return s.getTag().equals(Tag.NULL) ? "" : s.getValue();
     }
 
-    boolean bool() {
+    public boolean bool() {
         String v = string();
         // YAML 1.1 booleans as go-yaml v2 reads them.
         return switch (v) {
@@ -92,7 +117,7 @@ final class Node {
         return out;
     }
 
-    List<String> strings() {
+    public List<String> strings() {
         List<String> out = new ArrayList<>();
         for (Node n : list()) {
             out.add(n.string());
@@ -101,7 +126,7 @@ final class Node {
     }
 
     /** A mapping whose keys must all be in {@code allowed}; duplicate keys are errors (as in go-yaml). */
-    Fields fields(Set<String> allowed) {
+    public Fields fields(Set<String> allowed) {
         Map<String, Node> map = new LinkedHashMap<>();
         if (!isNull()) {
             if (!(node instanceof MappingNode m)) {
@@ -127,7 +152,7 @@ final class Node {
     }
 
     /** A mapping of string to string (labels, params) in document order. */
-    Map<String, Node> entries() {
+    public Map<String, Node> entries() {
         return fields(null).map;
     }
 
@@ -136,7 +161,7 @@ final class Node {
     }
 
     /** The fields of one mapping. Absent fields read as their defaults. */
-    static final class Fields {
+    public static final class Fields {
         final Node owner;
         final Map<String, Node> map;
 
@@ -145,21 +170,21 @@ final class Node {
             this.map = map;
         }
 
-        boolean has(String k) {
+        public boolean has(String k) {
             Node n = map.get(k);
             return n != null && !n.isNull();
         }
 
-        Node get(String k) {
+        public Node get(String k) {
             Node n = map.get(k);
             return n != null ? n : new Node(owner.file, owner.path.isEmpty() ? k : owner.path + "." + k, null);
         }
 
-        String string(String k, String def) {
+        public String string(String k, String def) {
             return has(k) ? get(k).string() : def;
         }
 
-        boolean bool(String k, boolean def) {
+        public boolean bool(String k, boolean def) {
             return has(k) ? get(k).bool() : def;
         }
 
@@ -171,12 +196,12 @@ final class Node {
             return has(k) ? get(k).duration() : def;
         }
 
-        List<String> strings(String k) {
+        public List<String> strings(String k) {
             return has(k) ? get(k).strings() : List.of();
         }
     }
 
-    static Set<String> keys(String... ks) {
+    public static Set<String> keys(String... ks) {
         return new HashSet<>(List.of(ks));
     }
 }
