@@ -72,32 +72,11 @@ final class WireConverter {
     // ---------------------------------------------------------------- structure
 
     private void resourceMetrics(int off, int end) {
-        int resOff = -1;
-        int resLen = 0;
-        String schema = "";
+        int[] resource = new int[2];
         List<int[]> scopes = new ArrayList<>(2);
-        int p = off;
-        while (p < end) {
-            long tag = varint(p, end);
-            p = pos;
-            int field = (int) (tag >>> 3);
-            int wt = (int) (tag & 7);
-            if (wt == 2 && field >= 1 && field <= 3) {
-                int l = length(p, end);
-                p = pos;
-                if (field == 1) {
-                    resOff = p;
-                    resLen = l;
-                } else if (field == 2) {
-                    scopes.add(new int[] {p, l});
-                } else {
-                    schema = string(p, l);
-                }
-                p += l;
-            } else {
-                p = skip(wt, p, end);
-            }
-        }
+        envelope(off, end, resource, scopes); // the resource's schema_url is validated, not used
+        int resOff = resource[0];
+        int resLen = resource[1];
         Resource res;
         try {
             res = resOff < 0 ? Resource.getDefaultInstance() : Resource.parseFrom(java.nio.ByteBuffer.wrap(b, resOff, resLen));
@@ -112,11 +91,15 @@ final class WireConverter {
         conv.endResource(ra);
     }
 
-    private void scopeMetrics(int off, int end, String baseError) {
-        int scOff = -1;
-        int scLen = 0;
+    /**
+     * Reads a ResourceMetrics or ScopeMetrics message, which share a shape: field 1 one message
+     * (its offset and length into {@code single}, offset -1 when absent), field 2 repeated messages
+     * (appended to {@code repeated}), field 3 the schema url (returned, validated as proto3 does).
+     */
+    private String envelope(int off, int end, int[] single, List<int[]> repeated) {
+        single[0] = -1;
+        single[1] = 0;
         String schema = "";
-        List<int[]> metrics = new ArrayList<>();
         int p = off;
         while (p < end) {
             long tag = varint(p, end);
@@ -127,10 +110,10 @@ final class WireConverter {
                 int l = length(p, end);
                 p = pos;
                 if (field == 1) {
-                    scOff = p;
-                    scLen = l;
+                    single[0] = p;
+                    single[1] = l;
                 } else if (field == 2) {
-                    metrics.add(new int[] {p, l});
+                    repeated.add(new int[] {p, l});
                 } else {
                     schema = string(p, l);
                 }
@@ -139,6 +122,15 @@ final class WireConverter {
                 p = skip(wt, p, end);
             }
         }
+        return schema;
+    }
+
+    private void scopeMetrics(int off, int end, String baseError) {
+        int[] scopeRange = new int[2];
+        List<int[]> metrics = new ArrayList<>();
+        String schema = envelope(off, end, scopeRange, metrics);
+        int scOff = scopeRange[0];
+        int scLen = scopeRange[1];
         InstrumentationScope scope;
         try {
             scope = scOff < 0 ? InstrumentationScope.getDefaultInstance()
