@@ -13,6 +13,7 @@ import io.gnomon.ingest.remotewrite.RemoteWriteReceiver;
 import io.gnomon.http.Json;
 import io.gnomon.http.Responses;
 import io.gnomon.http.Router;
+import io.gnomon.scrape.config.ConfigLoader;
 import io.gnomon.tsdb.Db;
 import io.gnomon.tsdb.DbOptions;
 import io.gnomon.http.api.AdminApi;
@@ -52,6 +53,8 @@ public final class Gnomon implements Closeable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ReplayProgress replayProgress = new ReplayProgress();
     private final java.time.Instant startTime = java.time.Instant.now();
+    private volatile StatusApi.ConfigState startupConfig =
+        new StatusApi.ConfigState(ConfigLoader.embeddedDefaultYaml("localhost:9090"), true, startTime);
     private volatile boolean ready;
     private volatile String notReadyReason = "storage is starting";
     private FileChannel lockChannel;
@@ -79,6 +82,7 @@ public final class Gnomon implements Closeable {
         // A configuration file that does not load stops start-up before anything else happens.
         io.gnomon.scrape.config.PrometheusConfig scrapeConfig = Scraping.loadConfig(flags.string("config.file"), "localhost:9090");
         otlpOptions = otlpOptions(scrapeConfig.otlp(), otlpOptions);
+        startupConfig = new StatusApi.ConfigState(configText(), true, startTime);
         startedOtlpConfig = scrapeConfig.otlp();
         Path dataDir = Path.of(flags.string("storage.tsdb.path"));
         Files.createDirectories(dataDir);
@@ -307,23 +311,22 @@ public final class Gnomon implements Closeable {
         return r;
     }
 
-    /** The configuration served by {@code status/config}: the file given, or the defaults Prometheus shows. */
+    /** The text of {@code --config.file}, or the embedded default's; read once at start-up. */
+    private String configText() throws IOException {
+        String file = flags.string("config.file");
+        return file.isEmpty() ? ConfigLoader.embeddedDefaultYaml("localhost:9090") : Files.readString(Path.of(file));
+    }
+
+    /** The configuration served by {@code status/config}: the one in effect. */
     private StatusApi.ConfigState configState() {
         Scraping sc = scraping;
         if (sc != null) {
             // The configuration in effect: a refused reload leaves it (and reports the failure).
             return new StatusApi.ConfigState(sc.yaml(), sc.lastReloadSuccessful(), sc.lastSuccess());
         }
-        Path file = Path.of(flags.string("config.file"));
-        String yaml = "global:\n  scrape_interval: 1m\n  scrape_timeout: 10s\n  evaluation_interval: 1m\n";
-        try {
-            if (Files.isRegularFile(file)) {
-                yaml = Files.readString(file);
-            }
-        } catch (IOException e) {
-            LOG.warning("cannot read " + file + ": " + e.getMessage());
-        }
-        return new StatusApi.ConfigState(yaml, true, startTime);
+        // Before scraping starts (WAL replay): the file as read at start-up, never re-read here
+        // (this route runs on the event loop).
+        return startupConfig;
     }
 
     static QueryOptions queryOptions(Flags flags) {
