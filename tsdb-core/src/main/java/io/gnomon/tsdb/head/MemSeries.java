@@ -1,6 +1,7 @@
 package io.gnomon.tsdb.head;
 
 import io.gnomon.tsdb.chunkenc.XorChunk;
+import io.gnomon.tsdb.chunkenc.XorIterator;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.storage.Rejection;
 import io.gnomon.tsdb.storage.SampleIterator;
@@ -303,18 +304,20 @@ final class MemSeries {
             from++;
         }
         int to = cs.length;
-        while (to > from && cs[to - 1].firstTimestamp() > maxt) {
+        // lastTimestamp() is a field; firstTimestamp() decodes the chunk's bytes (a cache miss
+        // per chunk), so it is only asked when the chunk ends after maxt.
+        while (to > from && cs[to - 1].lastTimestamp() > maxt && cs[to - 1].firstTimestamp() > maxt) {
             to--;
         }
-        boolean withOpen = open != null && open.firstTimestamp() <= maxt;
+        boolean withOpen = open != null && (open.lastTimestamp() <= maxt || open.firstTimestamp() <= maxt);
         int n = (to - from) + (withOpen ? 1 : 0);
         if (n == 0) {
             return null;
         }
-        SampleIterator[] its = new SampleIterator[n];
+        XorIterator[] its = new XorIterator[n];
         int k = 0;
         for (int i = from; i < to; i++) {
-            its[k++] = cs[i].iterator(null);
+            its[k++] = cs[i].snapshotIterator(null);
         }
         if (withOpen) {
             its[k] = open.snapshotIterator(null);
@@ -358,6 +361,28 @@ final class MemSeries {
     }
 
     /** The chunk iterators of one series at one moment, oldest first. */
-    record Snapshot(SampleIterator[] chunks) {
+    /**
+     * Iterators over the chunks of a series as they were when the snapshot was taken. The first
+     * {@link #iterators()} hands out these; later calls get fresh ones over the same captured bytes.
+     */
+    static final class Snapshot {
+        private final XorIterator[] chunks;
+        private boolean used;
+
+        Snapshot(XorIterator[] chunks) {
+            this.chunks = chunks;
+        }
+
+        SampleIterator[] iterators() {
+            if (!used) {
+                used = true;
+                return chunks;
+            }
+            SampleIterator[] fresh = new SampleIterator[chunks.length];
+            for (int i = 0; i < chunks.length; i++) {
+                fresh[i] = chunks[i].rewound();
+            }
+            return fresh;
+        }
     }
 }
