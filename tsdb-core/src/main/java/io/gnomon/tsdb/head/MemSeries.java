@@ -36,11 +36,10 @@ final class MemSeries {
     /** The chunk being appended to, or null before the first sample. */
     private XorChunk open;
     /**
-     * Where the open chunk is cut (Prometheus's {@code nextAt}), as an offset from the open
-     * chunk's first timestamp; clamped to {@code Integer.MAX_VALUE} ms (24.8 days) for chunk
-     * ranges longer than that.
+     * Where the open chunk is cut (Prometheus's {@code nextAt}). Absolute, so that an append does
+     * not decode the chunk's first timestamp (a read of the chunk's first cache line) to find it.
      */
-    private int nextAtOffset;
+    private long nextAt;
     /**
      * Newest committed timestamp; Long.MIN_VALUE when empty. Written under the lock with a
      * release store and read without it with an acquire load ({@link #MAX_T}): a full volatile
@@ -169,11 +168,8 @@ final class MemSeries {
             c = cutNewChunk(t, chunkRange);
         } else {
             int n = c.numSamples();
-            long first = c.firstTimestamp();
-            long nextAt = first + nextAtOffset;
             if (n == SAMPLES_PER_CHUNK / 4) {
-                nextAt = computeChunkEndTime(first, mt, nextAt, 4);
-                nextAtOffset = offset(nextAt - first);
+                nextAt = computeChunkEndTime(c.firstTimestamp(), mt, nextAt, 4);
             }
             if (t >= nextAt || n >= SAMPLES_PER_CHUNK * 2) {
                 c.trim();
@@ -189,12 +185,8 @@ final class MemSeries {
     private XorChunk cutNewChunk(long t, long chunkRange) {
         XorChunk c = new XorChunk();
         open = c;
-        nextAtOffset = offset(rangeEnd(t, chunkRange) - t);
+        nextAt = rangeEnd(t, chunkRange);
         return c;
-    }
-
-    private static int offset(long d) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, d));
     }
 
     /** The series ref. */
@@ -255,7 +247,7 @@ final class MemSeries {
             deleted += copyWithout(o.snapshotIterator(null), n, mint, maxt);
             if (n.numSamples() > 0) {
                 open = n;
-                nextAtOffset = offset(rangeEnd(n.firstTimestamp(), chunkRange) - n.firstTimestamp());
+                nextAt = rangeEnd(n.firstTimestamp(), chunkRange);
             } else {
                 open = null;
             }
