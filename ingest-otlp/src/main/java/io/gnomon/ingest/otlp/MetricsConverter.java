@@ -92,6 +92,13 @@ final class MetricsConverter {
     static final class Cached {
         final Labels[] labels;
         final long[] refs;
+        /**
+         * The start time (ns) whose created-timestamp zero this request already handled for the
+         * series, and the request it was in: later points of the stream in the same request skip
+         * the call. Scoped to one request, because a refused request is rolled back whole.
+         */
+        long ctStartNanos;
+        int ctRequest = -1;
 
         Cached(Labels[] labels) {
             this.labels = labels;
@@ -100,6 +107,8 @@ final class MetricsConverter {
     }
 
     private Appender app;
+    /** Counts requests, for {@link Cached#ctRequest}. */
+    private int request;
     private Outcome outcome;
     private DeltaStore.Undo undo;
     private long nowMillis;
@@ -122,6 +131,7 @@ final class MetricsConverter {
     /** Appends everything of {@code req}; refusals go to {@code outcome}, delta changes to {@code undo}. */
     void convert(ExportMetricsServiceRequest req, Appender app, Outcome outcome, DeltaStore.Undo undo, long nowMillis) {
         this.app = app;
+        this.request++;
         this.outcome = outcome;
         this.undo = undo;
         this.nowMillis = nowMillis;
@@ -133,6 +143,7 @@ final class MetricsConverter {
     /** Starts a request decoded by {@link WireConverter}. */
     void begin(Appender app, Outcome outcome, DeltaStore.Undo undo, long nowMillis) {
         this.app = app;
+        this.request++;
         this.outcome = outcome;
         this.undo = undo;
         this.nowMillis = nowMillis;
@@ -601,8 +612,15 @@ final class MetricsConverter {
             }
         } else {
             ref = c.refs[0];
-            if (counter && startNanos != 0) {
-                ref = app.appendCreatedTimestamp(ref, l, t, millis(startNanos));
+            if (counter && startNanos != 0 && (c.ctRequest != request || c.ctStartNanos != startNanos)) {
+                long ct = millis(startNanos);
+                ref = app.appendCreatedTimestamp(ref, l, t, ct);
+                if (ct < t) {
+                    // Handled: from here on the series holds a sample after ct in this batch, so
+                    // the same start time is a no-op for the stream's later points.
+                    c.ctStartNanos = startNanos;
+                    c.ctRequest = request;
+                }
             }
             ref = app.append(ref, l, t, v);
         }
