@@ -161,6 +161,7 @@ final class HeadQuerier implements Querier {
         private boolean done;
         private long t;
         private double v;
+        private long st;
         private Throwable err;
 
         ChunksIterator(SampleIterator[] chunks, long from, long to) {
@@ -238,6 +239,7 @@ final class HeadQuerier implements Querier {
             }
             t = ct;
             v = chunks[ci].atV();
+            st = chunks[ci].atST();
             return vt;
         }
 
@@ -254,6 +256,11 @@ final class HeadQuerier implements Querier {
         @Override
         public double atV() {
             return v;
+        }
+
+        @Override
+        public long atST() {
+            return st;
         }
 
         @Override

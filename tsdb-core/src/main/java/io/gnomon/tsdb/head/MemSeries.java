@@ -1,5 +1,7 @@
 package io.gnomon.tsdb.head;
 
+import io.gnomon.tsdb.chunkenc.StSampleIterator;
+import io.gnomon.tsdb.chunkenc.StStream;
 import io.gnomon.tsdb.chunkenc.XorChunk;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.storage.Rejection;
@@ -12,7 +14,9 @@ import java.util.Arrays;
  * <p>Memory: this object (ref, labels, two chunk references, the cut prediction, the newest
  * timestamp and the last logged value) is 48 bytes; the newest value and the open chunk's first timestamp are read from the
  * chunk rather than kept twice. Samples live only inside the chunks' byte arrays, never as
- * objects. Cut chunks are trimmed to their exact size.
+ * objects. Cut chunks are trimmed to their exact size. Start timestamps live in a {@link StColumn}
+ * that only series with such samples have; its reference fills the object's alignment gap, so a
+ * series without start timestamps is no bigger for it (56 bytes either way, {@code MemSeriesLayoutTest}).
  *
  * <p>Thread-safety: every method that reads or writes chunks is {@code synchronized} on the
  * series. Appenders hold the lock for the few nanoseconds of one encode; readers hold it only to
@@ -34,6 +38,8 @@ final class MemSeries {
     private XorChunk[] cut = NO_CHUNKS;
     /** The chunk being appended to, or null before the first sample. */
     private XorChunk open;
+    /** Start timestamps of the chunks that have any; null for a series that has none (most). */
+    private StColumn starts;
     /**
      * Where the open chunk is cut (Prometheus's {@code nextAt}), as an offset from the open
      * chunk's first timestamp; clamped to {@code Integer.MAX_VALUE} ms (24.8 days) for chunk
@@ -141,6 +147,9 @@ final class MemSeries {
             open = null;
             dropped++;
         }
+        if (dropped > 0 && starts != null && !starts.retain(cut, open)) {
+            starts = null;
+        }
         return dropped;
     }
 
@@ -183,6 +192,32 @@ final class MemSeries {
         c.append(t, v);
         MAX_T.setRelease(this, t);
         return -1;
+    }
+
+    /**
+     * Appends a committed sample with its start timestamp {@code st} ({@code 0}: none), as
+     * {@link #append(long, double, long)}. The ST is recorded only when the sample is appended.
+     */
+    int append(long t, double v, long st, long chunkRange) {
+        if (st == SampleIterator.NO_START_TIMESTAMP) {
+            // A sample without ST needs no entry: a stream's missing trailing entries mean "none".
+            return append(t, v, chunkRange);
+        }
+        int code = append(t, v, chunkRange);
+        if (code < 0) {
+            if (starts == null) {
+                starts = new StColumn();
+            }
+            StStream s = starts.getOrCreate(open);
+            s.padTo(open.numSamples() - 1);
+            s.append(t, st);
+        }
+        return code;
+    }
+
+    /** Bytes held by start-timestamp streams (0 for a series without start timestamps). */
+    synchronized long startTimestampBytes() {
+        return starts == null ? 0 : starts.bytes();
     }
 
     private XorChunk cutNewChunk(long t, long chunkRange) {
@@ -232,37 +267,58 @@ final class MemSeries {
      */
     synchronized int deleteRange(long mint, long maxt, long chunkRange) {
         int deleted = 0;
+        StColumn oldStarts = starts;
+        StColumn newStarts = oldStarts == null ? null : new StColumn();
         java.util.ArrayList<XorChunk> kept = new java.util.ArrayList<>(cut.length);
         for (XorChunk c : cut) {
+            StStream cs = oldStarts == null ? null : oldStarts.get(c);
             if (c.lastTimestamp() < mint || c.firstTimestamp() > maxt) {
                 kept.add(c);
+                if (cs != null) {
+                    newStarts.put(c, cs);
+                }
                 continue;
             }
             XorChunk n = new XorChunk();
-            deleted += copyWithout(c.iterator(null), n, mint, maxt);
+            StStream ns = cs == null ? null : new StStream();
+            deleted += copyWithout(withStarts(c.iterator(null), cs), n, ns, mint, maxt);
             if (n.numSamples() > 0) {
                 n.trim();
                 kept.add(n);
+                if (ns != null) {
+                    ns.trim();
+                    newStarts.put(n, ns);
+                }
             }
         }
         if (deleted > 0 || kept.size() != cut.length) {
             cut = kept.toArray(NO_CHUNKS);
         }
         XorChunk o = open;
+        StStream os = oldStarts == null || o == null ? null : oldStarts.get(o);
         if (o != null && o.lastTimestamp() >= mint && o.firstTimestamp() <= maxt) {
             XorChunk n = new XorChunk();
-            deleted += copyWithout(o.snapshotIterator(null), n, mint, maxt);
+            StStream ns = os == null ? null : new StStream();
+            deleted += copyWithout(withStarts(o.snapshotIterator(null), os), n, ns, mint, maxt);
             if (n.numSamples() > 0) {
                 open = n;
                 nextAtOffset = offset(rangeEnd(n.firstTimestamp(), chunkRange) - n.firstTimestamp());
+                if (ns != null) {
+                    newStarts.put(n, ns);
+                }
             } else {
                 open = null;
             }
+        } else if (os != null) {
+            newStarts.put(o, os);
+        }
+        if (oldStarts != null) {
+            starts = newStarts.size() > 0 ? newStarts : null;
         }
         return deleted;
     }
 
-    private static int copyWithout(SampleIterator it, XorChunk dst, long mint, long maxt) {
+    private static int copyWithout(SampleIterator it, XorChunk dst, StStream stDst, long mint, long maxt) {
         int deleted = 0;
         while (it.next() != io.gnomon.tsdb.storage.ValueType.NONE) {
             long t = it.atT();
@@ -270,9 +326,22 @@ final class MemSeries {
                 deleted++;
             } else {
                 dst.append(t, it.atV());
+                if (stDst != null) {
+                    stDst.append(t, it.atST());
+                }
             }
         }
         return deleted;
+    }
+
+    /** {@code it} with the start timestamps of {@code st}, or {@code it} itself when there are none. */
+    private static SampleIterator withStarts(SampleIterator it, StStream st) {
+        return st == null ? it : new StSampleIterator(it, st.reader());
+    }
+
+    /** The start-timestamp stream of chunk {@code c}, or null. Under the lock. */
+    private StStream startsOf(XorChunk c) {
+        return starts == null ? null : starts.get(c);
     }
 
     /** Number of chunks, the open one included. */
@@ -314,10 +383,10 @@ final class MemSeries {
         SampleIterator[] its = new SampleIterator[n];
         int k = 0;
         for (int i = from; i < to; i++) {
-            its[k++] = cs[i].iterator(null);
+            its[k++] = withStarts(cs[i].iterator(null), startsOf(cs[i]));
         }
         if (withOpen) {
-            its[k] = open.snapshotIterator(null);
+            its[k] = withStarts(open.snapshotIterator(null), startsOf(open));
         }
         return new Snapshot(its);
     }

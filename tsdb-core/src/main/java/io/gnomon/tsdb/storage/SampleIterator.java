@@ -25,10 +25,31 @@ public interface SampleIterator {
     /** Value of the current float sample. A stale marker is {@link StaleNaN#VALUE}'s bits. */
     double atV();
 
+    /**
+     * Start timestamp (ST, OpenMetrics/OTLP "created"/"start" time) of the current sample in
+     * milliseconds since the epoch, or {@link #NO_START_TIMESTAMP} when the sample has none.
+     * Undefined before the first {@link #next()}/{@link #seek(long)}, like {@link #atT()}.
+     *
+     * <p>A cumulative sample's ST is when its counter started counting from zero; a delta
+     * sample's ST is the start of the interval it covers (usually the previous sample's
+     * timestamp). The value is not validated: an ST after {@link #atT()} is returned as stored.
+     * The default returns {@link #NO_START_TIMESTAMP}: storage that keeps no ST (persisted
+     * blocks, see {@code docs/format/chunks.md}) never has one.
+     */
+    default long atST() {
+        return NO_START_TIMESTAMP;
+    }
+
     /** The first error met, or {@code null}; checked once after iteration ends. */
     default Throwable err() {
         return null;
     }
+
+    /**
+     * The "no start timestamp" value of {@link #atST()}: 0, as in Prometheus, where an ST of 0
+     * means "unknown". A real ST of exactly the epoch cannot be represented.
+     */
+    long NO_START_TIMESTAMP = 0L;
 
     /** An iterator with no samples. */
     SampleIterator EMPTY = new SampleIterator() {
