@@ -142,6 +142,11 @@ public final class StStream {
             this.count = count;
         }
 
+        /** A reader over the same entries, from the start (for iterating a snapshot again). */
+        public Reader rewound() {
+            return new Reader(data, len, count);
+        }
+
         /**
          * The ST of the next sample, whose timestamp is {@code t}; {@link
          * SampleIterator#NO_START_TIMESTAMP} past the last entry or after a decoding error

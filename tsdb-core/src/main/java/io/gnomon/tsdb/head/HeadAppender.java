@@ -38,6 +38,11 @@ final class HeadAppender implements Appender {
     private long[] sSt;
     private int n;
     private MemSeries lastSeries;
+    /** The ref {@link #lastSeries} was found by. */
+    private long lastRef;
+    /** Whether the last {@link #resolve} found the series by the caller's ref. */
+    private boolean resolvedByRef;
+
 
     private List<MemSeries> exSeries;
     private List<Exemplar> exList;
@@ -83,7 +88,9 @@ final class HeadAppender implements Appender {
         sT[n] = t;
         sV[n] = Double.doubleToRawLongBits(v);
         n++;
-        return s.ref();
+        // Found by the caller's ref: answer it without reading the series (a cache miss per sample
+        // when every sample is of another series).
+        return resolvedByRef ? ref : s.ref();
     }
 
     @Override
@@ -188,15 +195,19 @@ final class HeadAppender implements Appender {
     }
 
     private MemSeries resolve(long ref, Labels labels) {
+        resolvedByRef = false;
         if (ref != 0) {
             // Ingest appends the samples of one series back to back: skip the map for the repeats.
             MemSeries last = lastSeries;
-            if (last != null && last.ref() == ref) {
+            if (last != null && lastRef == ref) {
+                resolvedByRef = true;
                 return last;
             }
             MemSeries s = head.series.getByRef(ref);
             if (s != null) {
                 lastSeries = s;
+                lastRef = ref;
+                resolvedByRef = true;
                 return s;
             }
         }
@@ -262,7 +273,7 @@ final class HeadAppender implements Appender {
                     boolean ct = sCt != null && i < sCt.length && sCt[i];
                     int code = t < minValid ? Rejection.TOO_OLD.ordinal() + 1
                         : sSt == null ? s.append(t, Double.longBitsToDouble(sV[i]), chunkRange)
-                        : s.append(t, Double.longBitsToDouble(sV[i]), sSt[i], chunkRange);
+                        : s.append(t, Double.longBitsToDouble(sV[i]), sSt[i], chunkRange, head.startTimestamps);
                     if (code < 0) {
                         if (ct) {
                             ctAppended++;

@@ -3,6 +3,7 @@ package io.gnomon.tsdb.head;
 import io.gnomon.tsdb.chunkenc.StSampleIterator;
 import io.gnomon.tsdb.chunkenc.StStream;
 import io.gnomon.tsdb.chunkenc.XorChunk;
+import io.gnomon.tsdb.chunkenc.XorIterator;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.storage.Rejection;
 import io.gnomon.tsdb.storage.SampleIterator;
@@ -15,8 +16,9 @@ import java.util.Arrays;
  * timestamp and the last logged value) is 48 bytes; the newest value and the open chunk's first timestamp are read from the
  * chunk rather than kept twice. Samples live only inside the chunks' byte arrays, never as
  * objects. Cut chunks are trimmed to their exact size. Start timestamps live in a {@link StColumn}
- * that only series with such samples have; its reference fills the object's alignment gap, so a
- * series without start timestamps is no bigger for it (56 bytes either way, {@code MemSeriesLayoutTest}).
+ * that only series with such samples have, kept in the head's {@link StColumns} beside the series,
+ * so a series without start timestamps pays nothing for them (checked by
+ * {@code HeadStartTimestampTest.memSeriesHasNoStartTimestampField}).
  *
  * <p>Thread-safety: every method that reads or writes chunks is {@code synchronized} on the
  * series. Appenders hold the lock for the few nanoseconds of one encode; readers hold it only to
@@ -38,14 +40,11 @@ final class MemSeries {
     private XorChunk[] cut = NO_CHUNKS;
     /** The chunk being appended to, or null before the first sample. */
     private XorChunk open;
-    /** Start timestamps of the chunks that have any; null for a series that has none (most). */
-    private StColumn starts;
     /**
-     * Where the open chunk is cut (Prometheus's {@code nextAt}), as an offset from the open
-     * chunk's first timestamp; clamped to {@code Integer.MAX_VALUE} ms (24.8 days) for chunk
-     * ranges longer than that.
+     * Where the open chunk is cut (Prometheus's {@code nextAt}). Absolute, so that an append does
+     * not decode the chunk's first timestamp (a read of the chunk's first cache line) to find it.
      */
-    private int nextAtOffset;
+    private long nextAt;
     /**
      * Newest committed timestamp; Long.MIN_VALUE when empty. Written under the lock with a
      * release store and read without it with an acquire load ({@link #MAX_T}): a full volatile
@@ -133,7 +132,7 @@ final class MemSeries {
      * the chunks they captured; nothing else references a dropped chunk. Returns the number of
      * chunks dropped. The newest timestamp is kept, so later appends still see the series' order.
      */
-    synchronized int truncateBefore(long mint) {
+    synchronized int truncateBefore(long mint, StColumns columns) {
         int from = 0;
         XorChunk[] cs = cut;
         while (from < cs.length && cs[from].lastTimestamp() < mint) {
@@ -147,8 +146,11 @@ final class MemSeries {
             open = null;
             dropped++;
         }
-        if (dropped > 0 && starts != null && !starts.retain(cut, open)) {
-            starts = null;
+        if (dropped > 0) {
+            StColumn starts = columns.get(this);
+            if (starts != null && !starts.retain(cut, open)) {
+                columns.remove(this);
+            }
         }
         return dropped;
     }
@@ -177,11 +179,8 @@ final class MemSeries {
             c = cutNewChunk(t, chunkRange);
         } else {
             int n = c.numSamples();
-            long first = c.firstTimestamp();
-            long nextAt = first + nextAtOffset;
             if (n == SAMPLES_PER_CHUNK / 4) {
-                nextAt = computeChunkEndTime(first, mt, nextAt, 4);
-                nextAtOffset = offset(nextAt - first);
+                nextAt = computeChunkEndTime(c.firstTimestamp(), mt, nextAt, 4);
             }
             if (t >= nextAt || n >= SAMPLES_PER_CHUNK * 2) {
                 c.trim();
@@ -196,19 +195,17 @@ final class MemSeries {
 
     /**
      * Appends a committed sample with its start timestamp {@code st} ({@code 0}: none), as
-     * {@link #append(long, double, long)}. The ST is recorded only when the sample is appended.
+     * {@link #append(long, double, long)}. The ST is recorded (in {@code columns}) only when the
+     * sample is appended. Under the lock.
      */
-    int append(long t, double v, long st, long chunkRange) {
+    int append(long t, double v, long st, long chunkRange, StColumns columns) {
         if (st == SampleIterator.NO_START_TIMESTAMP) {
             // A sample without ST needs no entry: a stream's missing trailing entries mean "none".
             return append(t, v, chunkRange);
         }
         int code = append(t, v, chunkRange);
         if (code < 0) {
-            if (starts == null) {
-                starts = new StColumn();
-            }
-            StStream s = starts.getOrCreate(open);
+            StStream s = columns.getOrCreate(this).getOrCreate(open);
             s.padTo(open.numSamples() - 1);
             s.append(t, st);
         }
@@ -216,19 +213,16 @@ final class MemSeries {
     }
 
     /** Bytes held by start-timestamp streams (0 for a series without start timestamps). */
-    synchronized long startTimestampBytes() {
-        return starts == null ? 0 : starts.bytes();
+    synchronized long startTimestampBytes(StColumns columns) {
+        StColumn c = columns.get(this);
+        return c == null ? 0 : c.bytes();
     }
 
     private XorChunk cutNewChunk(long t, long chunkRange) {
         XorChunk c = new XorChunk();
         open = c;
-        nextAtOffset = offset(rangeEnd(t, chunkRange) - t);
+        nextAt = rangeEnd(t, chunkRange);
         return c;
-    }
-
-    private static int offset(long d) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, d));
     }
 
     /** The series ref. */
@@ -265,9 +259,9 @@ final class MemSeries {
      * the old one); a chunk left empty is dropped. The newest timestamp is kept, so the series'
      * order is unchanged for later appends. Returns the number of samples deleted.
      */
-    synchronized int deleteRange(long mint, long maxt, long chunkRange) {
+    synchronized int deleteRange(long mint, long maxt, long chunkRange, StColumns columns) {
         int deleted = 0;
-        StColumn oldStarts = starts;
+        StColumn oldStarts = columns.get(this);
         StColumn newStarts = oldStarts == null ? null : new StColumn();
         java.util.ArrayList<XorChunk> kept = new java.util.ArrayList<>(cut.length);
         for (XorChunk c : cut) {
@@ -302,7 +296,7 @@ final class MemSeries {
             deleted += copyWithout(withStarts(o.snapshotIterator(null), os), n, ns, mint, maxt);
             if (n.numSamples() > 0) {
                 open = n;
-                nextAtOffset = offset(rangeEnd(n.firstTimestamp(), chunkRange) - n.firstTimestamp());
+                nextAt = rangeEnd(n.firstTimestamp(), chunkRange);
                 if (ns != null) {
                     newStarts.put(n, ns);
                 }
@@ -313,7 +307,11 @@ final class MemSeries {
             newStarts.put(o, os);
         }
         if (oldStarts != null) {
-            starts = newStarts.size() > 0 ? newStarts : null;
+            if (newStarts.size() > 0) {
+                columns.put(this, newStarts);
+            } else {
+                columns.remove(this);
+            }
         }
         return deleted;
     }
@@ -339,8 +337,8 @@ final class MemSeries {
         return st == null ? it : new StSampleIterator(it, st.reader());
     }
 
-    /** The start-timestamp stream of chunk {@code c}, or null. Under the lock. */
-    private StStream startsOf(XorChunk c) {
+    /** The start-timestamp stream of chunk {@code c} in {@code starts} (may be null), or null. */
+    private static StStream startsOf(StColumn starts, XorChunk c) {
         return starts == null ? null : starts.get(c);
     }
 
@@ -361,7 +359,7 @@ final class MemSeries {
      * Captures the chunks that overlap {@code [mint, maxt]}; the snapshot stays valid while
      * appends continue. Returns null when none overlap.
      */
-    synchronized Snapshot snapshot(long mint, long maxt) {
+    synchronized Snapshot snapshot(long mint, long maxt, StColumns columns) {
         if ((open == null && cut.length == 0) || maxT < mint) { // under the lock: a plain read is current
             return null;
         }
@@ -372,23 +370,37 @@ final class MemSeries {
             from++;
         }
         int to = cs.length;
-        while (to > from && cs[to - 1].firstTimestamp() > maxt) {
+        // lastTimestamp() is a field; firstTimestamp() decodes the chunk's bytes (a cache miss
+        // per chunk), so it is only asked when the chunk ends after maxt.
+        while (to > from && cs[to - 1].lastTimestamp() > maxt && cs[to - 1].firstTimestamp() > maxt) {
             to--;
         }
-        boolean withOpen = open != null && open.firstTimestamp() <= maxt;
+        boolean withOpen = open != null && (open.lastTimestamp() <= maxt || open.firstTimestamp() <= maxt);
         int n = (to - from) + (withOpen ? 1 : 0);
         if (n == 0) {
             return null;
         }
-        SampleIterator[] its = new SampleIterator[n];
+        XorIterator[] its = new XorIterator[n];
+        StStream.Reader[] starts = null;
+        StColumn column = columns.get(this);
         int k = 0;
         for (int i = from; i < to; i++) {
-            its[k++] = withStarts(cs[i].iterator(null), startsOf(cs[i]));
+            StStream st = startsOf(column, cs[i]);
+            if (st != null) {
+                starts = starts == null ? new StStream.Reader[n] : starts;
+                starts[k] = st.reader();
+            }
+            its[k++] = cs[i].snapshotIterator(null);
         }
         if (withOpen) {
-            its[k] = withStarts(open.snapshotIterator(null), startsOf(open));
+            StStream st = startsOf(column, open);
+            if (st != null) {
+                starts = starts == null ? new StStream.Reader[n] : starts;
+                starts[k] = st.reader();
+            }
+            its[k] = open.snapshotIterator(null);
         }
-        return new Snapshot(its);
+        return new Snapshot(its, starts);
     }
 
     /**
@@ -427,6 +439,34 @@ final class MemSeries {
     }
 
     /** The chunk iterators of one series at one moment, oldest first. */
-    record Snapshot(SampleIterator[] chunks) {
+    /**
+     * Iterators over the chunks of a series as they were when the snapshot was taken. The first
+     * {@link #iterators()} hands out these; later calls get fresh ones over the same captured bytes.
+     */
+    static final class Snapshot {
+        private final XorIterator[] chunks;
+        /** Start-timestamp readers per chunk (null entries: none); null when the series has none. */
+        private final StStream.Reader[] starts;
+        private boolean used;
+
+        Snapshot(XorIterator[] chunks, StStream.Reader[] starts) {
+            this.chunks = chunks;
+            this.starts = starts;
+        }
+
+        SampleIterator[] iterators() {
+            if (!used && starts == null) {
+                used = true;
+                return chunks;
+            }
+            SampleIterator[] fresh = new SampleIterator[chunks.length];
+            for (int i = 0; i < chunks.length; i++) {
+                XorIterator c = used ? chunks[i].rewound() : chunks[i];
+                fresh[i] = starts == null || starts[i] == null ? c
+                    : new StSampleIterator(c, used ? starts[i].rewound() : starts[i]);
+            }
+            used = true;
+            return fresh;
+        }
     }
 }

@@ -50,6 +50,7 @@ final class Shards {
     private static final Batch END = new Batch();
 
     private final long chunkRange;
+    private final StColumns startTimestamps;
     private final long minValidTime;
     private final int n;
     private final Batch[] filling;
@@ -63,6 +64,7 @@ final class Shards {
     @SuppressWarnings("unchecked")
     Shards(Head head, long chunkRange, int workers) {
         this.chunkRange = chunkRange;
+        this.startTimestamps = head.startTimestamps;
         this.minValidTime = head.minValidTime();
         this.n = workers;
         this.filling = new Batch[workers];
@@ -212,7 +214,7 @@ final class Shards {
             MemSeries s = b.series[i];
             if (b.del[i]) {
                 synchronized (s) {
-                    s.deleteRange(b.t[i], b.bits[i], chunkRange);
+                    s.deleteRange(b.t[i], b.bits[i], chunkRange, startTimestamps);
                 }
                 continue;
             }
@@ -228,7 +230,7 @@ final class Shards {
             }
             int code;
             synchronized (s) {
-                code = s.append(t, Double.longBitsToDouble(bits), b.st[i], chunkRange);
+                code = s.append(t, Double.longBitsToDouble(bits), b.st[i], chunkRange, startTimestamps);
             }
             if (code < 0) {
                 tot.samples++;

@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * The start-timestamp streams of one series' chunks: for each chunk that holds at least one
  * sample with a start timestamp, its {@link StStream}, found by the chunk's identity. A series
- * only gets one with its first such sample, so series without start timestamps (most) pay one
- * null reference, which fits in {@link MemSeries}'s alignment padding. Guarded by the series lock.
+ * only gets one with its first such sample (kept in the head's {@link StColumns}), so series
+ * without start timestamps (most) pay nothing. Guarded by the series lock.
  */
 final class StColumn {
     private XorChunk[] chunks = new XorChunk[2];

@@ -28,7 +28,9 @@ public interface SampleIterator {
     /**
      * Start timestamp (ST, OpenMetrics/OTLP "created"/"start" time) of the current sample in
      * milliseconds since the epoch, or {@link #NO_START_TIMESTAMP} when the sample has none.
-     * Undefined before the first {@link #next()}/{@link #seek(long)}, like {@link #atT()}.
+     * Undefined before the first {@link #next()}/{@link #seek(long)}, like {@link #atT()}, and
+     * not reported by {@link #nextFloats}: a caller that needs start timestamps steps with
+     * {@link #next()}/{@link #seek(long)}.
      *
      * <p>A cumulative sample's ST is when its counter started counting from zero; a delta
      * sample's ST is the start of the interval it covers (usually the previous sample's
@@ -38,6 +40,33 @@ public interface SampleIterator {
      */
     default long atST() {
         return NO_START_TIMESTAMP;
+    }
+
+    /**
+     * Reads the float samples after the current position into {@code ts[off..]} and
+     * {@code vs[off..]}, up to {@code max} of them, as repeated {@link #next()} calls would
+     * (samples of other types are passed over), and returns how many it stored; 0 means the end
+     * (or an error, see {@link #err()}). Afterwards the iterator is on the last sample it passed,
+     * so {@link #next()}, {@link #seek(long)} and this method may be mixed.
+     *
+     * <p>Chunk iterators override it to decode a run of samples with their state in locals, which
+     * is what range selections over many samples use.
+     */
+    default int nextFloats(long[] ts, double[] vs, int off, int max) {
+        java.util.Objects.checkFromIndexSize(off, max, Math.min(ts.length, vs.length));
+        int n = 0;
+        while (n < max) {
+            ValueType vt = next();
+            if (vt == ValueType.NONE) {
+                break;
+            }
+            if (vt == ValueType.FLOAT) {
+                ts[off + n] = atT();
+                vs[off + n] = atV();
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The first error met, or {@code null}; checked once after iteration ends. */

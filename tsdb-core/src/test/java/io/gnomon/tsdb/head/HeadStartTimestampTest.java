@@ -66,8 +66,8 @@ class HeadStartTimestampTest {
         for (String p : read(h, P)) {
             assertTrue(p.endsWith(":0"), p);
         }
-        assertEquals(0, h.series.getByLabels(P).startTimestampBytes(), "a series without start timestamps stores none");
-        assertTrue(h.series.getByLabels(C).startTimestampBytes() > 0);
+        assertEquals(0, h.series.getByLabels(P).startTimestampBytes(h.startTimestamps), "a series without start timestamps stores none");
+        assertTrue(h.series.getByLabels(C).startTimestampBytes(h.startTimestamps) > 0);
     }
 
     @Test
@@ -98,7 +98,7 @@ class HeadStartTimestampTest {
         }
         MemSeries s = h.series.getByLabels(C);
         synchronized (s) {
-            s.deleteRange(100_000, 150_000, h.options().chunkRange());
+            s.deleteRange(100_000, 150_000, h.options().chunkRange(), h.startTimestamps);
         }
         List<String> want = new ArrayList<>();
         for (long t = 0; t < 400_000; t += 1000) {
@@ -108,7 +108,7 @@ class HeadStartTimestampTest {
         }
         assertEquals(want, read(h, C));
         int before = s.chunkCount();
-        s.truncateBefore(300_000);
+        s.truncateBefore(300_000, h.startTimestamps);
         assertTrue(s.chunkCount() < before);
         List<String> kept = read(h, C);
         assertEquals(want.subList(want.size() - kept.size(), want.size()), kept, "the kept chunks keep their start timestamps");
@@ -121,30 +121,50 @@ class HeadStartTimestampTest {
     }
 
     /**
-     * A series without start timestamps must not grow: MemSeries had 52 bytes of header and
-     * fields padded to 56 (measured with JOL 0.17, compressed oops and class pointers); the
-     * start-timestamp reference takes the 4 bytes of padding. Computed here from field offsets.
+     * A series without start timestamps must not grow: MemSeries has no field for them (a
+     * reference would take it from 56 to 64 bytes with compressed oops, measured from field
+     * offsets); its start timestamps live in the head's StColumns map, only while it has any.
      */
     @Test
-    @SuppressWarnings("removal")
-    void memSeriesStaysAt56Bytes() throws Exception {
-        Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
-        f.setAccessible(true);
-        sun.misc.Unsafe u = (sun.misc.Unsafe) f.get(null);
-        if (u.addressSize() != 8 || u.arrayIndexScale(Object[].class) != 4) {
-            return; // the budget is stated for compressed oops on a 64-bit JVM
-        }
-        long end = 0;
+    void memSeriesHasNoStartTimestampFieldAndColumnsAreDroppedWithTheirChunks() {
         for (Field x : MemSeries.class.getDeclaredFields()) {
-            if (Modifier.isStatic(x.getModifiers())) {
-                continue;
+            if (!Modifier.isStatic(x.getModifiers())) {
+                Class<?> t = x.getType();
+                assertFalse(t == StColumn.class || t == StColumns.class || t == io.gnomon.tsdb.chunkenc.StStream.class
+                        || t == Object.class, "MemSeries field " + x.getName() + " of type " + t.getSimpleName());
             }
-            Class<?> t = x.getType();
-            int size = t == long.class || t == double.class ? 8 : t == int.class || t == float.class || !t.isPrimitive() ? 4
-                : t == short.class || t == char.class ? 2 : 1;
-            end = Math.max(end, u.objectFieldOffset(x) + size);
         }
-        long instance = (end + 7) & ~7L;
-        assertEquals(56, instance, "MemSeries instance size");
+        Head h = new Head(HeadOptions.defaults());
+        Appender app = h.appender();
+        app.appendWithStartTimestamp(0, C, 5, 10, 1);
+        app.append(0, P, 10, 1);
+        app.commit();
+        assertEquals(1, h.startTimestamps.size(), "only the series with a start timestamp has a column");
+        h.truncate(1_000_000);
+        assertEquals(0, h.startTimestamps.size(), "the column goes with the series' last chunk");
+    }
+
+    /** A series' samples can be read twice from one query (Series.iterator again): the STs too. */
+    @Test
+    void iteratingASeriesAgainRepeatsItsStartTimestamps() {
+        Head h = new Head(HeadOptions.defaults());
+        for (long t = 1000; t <= 300_000; t += 1000) {
+            Appender app = h.appender();
+            app.appendWithStartTimestamp(0, C, t - 1000, t, 1);
+            app.commit();
+        }
+        try (Querier q = h.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet ss = q.select(false, SelectHints.NONE, Matcher.eq("job", "st"));
+            assertTrue(ss.next());
+            for (int round = 0; round < 2; round++) {
+                SampleIterator it = ss.at().iterator(null);
+                int n = 0;
+                while (it.next() == ValueType.FLOAT) {
+                    assertEquals(it.atT() - 1000, it.atST(), "round " + round);
+                    n++;
+                }
+                assertEquals(300, n);
+            }
+        }
     }
 }

@@ -649,22 +649,19 @@ public final class Evaluator {
                 it = s.iterator(it);
                 r.reset(s.labels());
                 ValueType vt = it.seek(mint);
-                while (vt != ValueType.NONE) {
-                    long t = it.atT();
-                    if (t > maxt) {
-                        break;
-                    }
-                    if (vt == ValueType.FLOAT) {
-                        double v = it.atV();
-                        if (!StaleNaN.is(v)) {
-                            if (withStarts) {
-                                r.add(t, v, it.atST());
-                            } else {
-                                r.add(t, v);
-                            }
+                if (withStarts) {
+                    // Start timestamps are not part of the batch decode: step sample by sample.
+                    while (vt != ValueType.NONE && it.atT() <= maxt) {
+                        if (vt == ValueType.FLOAT && !StaleNaN.is(it.atV())) {
+                            r.add(it.atT(), it.atV(), it.atST());
                         }
+                        vt = it.next();
                     }
-                    vt = it.next();
+                } else if (vt != ValueType.NONE && it.atT() <= maxt) {
+                    if (vt == ValueType.FLOAT && !StaleNaN.is(it.atV())) {
+                        r.add(it.atT(), it.atV());
+                    }
+                    r.addRun(it, maxt);
                 }
                 checkErr(it.err());
                 if (r.n > 0) {
