@@ -18,7 +18,7 @@ import java.util.Arrays;
  * objects. Cut chunks are trimmed to their exact size. Start timestamps live in a {@link StColumn}
  * that only series with such samples have, kept in the head's {@link StColumns} beside the series,
  * so a series without start timestamps pays nothing for them (checked by
- * {@code HeadStartTimestampTest.memSeriesHasNoStartTimestampField}).
+ * {@code HeadStartTimestampTest.memSeriesHasNoStartTimestampFieldAndColumnsAreDroppedWithTheirChunks}).
  *
  * <p>Thread-safety: every method that reads or writes chunks is {@code synchronized} on the
  * series. Appenders hold the lock for the few nanoseconds of one encode; readers hold it only to
