@@ -146,7 +146,7 @@ public final class ScrapeManager implements AutoCloseable {
     }
 
     HttpFetcher fetcher(ScrapeConfig c) {
-        return new HttpFetcher(c.http(), "https".equals(c.scheme()), pool, timer, options.userAgent(), httpIo);
+        return new HttpFetcher(c.http(), "https".equals(c.scheme()), pool, timer, options.userAgent(), httpIo, System.getenv());
     }
 
     ScrapeLoop newLoop(Target t, ScrapeConfig c, HttpFetcher f) {

@@ -351,62 +351,154 @@ public final class ConfigLoader {
         if (basic != null && auth != null) {
             throw f.get("basic_auth").error("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
         }
+        HttpClientConfig.OAuth2 oauth2 = null;
         if (f.has("oauth2")) {
-            throw f.get("oauth2").error("oauth2 is not supported by Gnomon yet");
+            if (f.has("bearer_token") || f.has("bearer_token_file")) {
+                throw f.get("oauth2").error("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+            }
+            if (basic != null || auth != null) {
+                throw f.get("oauth2").error("at most one of basic_auth, oauth2 & authorization must be configured");
+            }
+            oauth2 = oauth2(f.get("oauth2"));
         }
-        HttpClientConfig.TlsConfig tls = HttpClientConfig.TlsConfig.NONE;
-        if (f.has("tls_config")) {
-            Node.Fields t = f.get("tls_config").fields(Node.keys("ca", "ca_file", "cert", "cert_file", "key", "key_file",
-                "server_name", "insecure_skip_verify", "min_version", "max_version"));
-            if (t.has("ca") && t.has("ca_file")) {
-                throw f.get("tls_config").error("at most one of ca and ca_file must be configured");
+        HttpClientConfig.TlsConfig tls = f.has("tls_config") ? tlsConfig(f.get("tls_config")) : HttpClientConfig.TlsConfig.NONE;
+        return new HttpClientConfig(basic, auth, oauth2, tls, f.bool("follow_redirects", true), f.bool("enable_http2", true),
+            proxy(f));
+    }
+
+    private HttpClientConfig.OAuth2 oauth2(Node n) {
+        Node.Fields o = n.fields(Node.keys("client_id", "client_secret", "client_secret_file", "scopes", "token_url",
+            "endpoint_params", "tls_config", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header"));
+        if (o.string("client_id", "").isEmpty()) {
+            throw n.error("oauth2 client_id must be configured");
+        }
+        String tokenUrl = o.string("token_url", "");
+        if (tokenUrl.isEmpty()) {
+            throw n.error("oauth2 token_url must be configured");
+        }
+        if (o.has("client_secret") && o.has("client_secret_file")) {
+            throw n.error("at most one of oauth2 client_secret & client_secret_file must be configured");
+        }
+        if (!o.has("client_secret") && !o.has("client_secret_file")) {
+            throw n.error("either oauth2 client_secret or client_secret_file must be configured");
+        }
+        httpUrl(o.get("token_url"), "oauth2 token_url");
+        Map<String, String> params = new LinkedHashMap<>();
+        if (o.has("endpoint_params")) {
+            for (Map.Entry<String, Node> e : o.get("endpoint_params").entries().entrySet()) {
+                params.put(e.getKey(), e.getValue().string());
             }
-            if (t.has("cert") && t.has("cert_file")) {
-                throw f.get("tls_config").error("at most one of cert and cert_file must be configured");
+        }
+        HttpClientConfig.TlsConfig tls = o.has("tls_config") ? tlsConfig(o.get("tls_config")) : HttpClientConfig.TlsConfig.NONE;
+        return new HttpClientConfig.OAuth2(o.string("client_id", ""), o.string("client_secret", ""),
+            resolve(o.string("client_secret_file", "")), o.strings("scopes"), tokenUrl, params, tls, proxy(o));
+    }
+
+    /** An absolute http or https URL with a host. */
+    private static java.net.URI httpUrl(Node n, String what) {
+        String url = n.string();
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                throw n.error(what + " \"" + url + "\" must be an http or https URL");
             }
-            if (t.has("key") && t.has("key_file")) {
-                throw f.get("tls_config").error("at most one of key and key_file must be configured");
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                throw n.error("host is missing in " + what + " \"" + url + "\"");
             }
-            boolean hasCert = t.has("cert") || t.has("cert_file");
-            boolean hasKey = t.has("key") || t.has("key_file");
-            if (hasCert != hasKey) {
-                throw f.get("tls_config").error(hasCert ? "exactly one of key or key_file must be configured when a client certificate is configured"
-                    : "exactly one of cert or cert_file must be configured when a client key is configured");
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw n.error("invalid " + what + ": " + e.getMessage());
+        }
+    }
+
+    private HttpClientConfig.TlsConfig tlsConfig(Node n) {
+        Node.Fields t = n.fields(Node.keys("ca", "ca_file", "cert", "cert_file", "key", "key_file",
+            "server_name", "insecure_skip_verify", "min_version", "max_version"));
+        if (t.has("ca") && t.has("ca_file")) {
+            throw n.error("at most one of ca and ca_file must be configured");
+        }
+        if (t.has("cert") && t.has("cert_file")) {
+            throw n.error("at most one of cert and cert_file must be configured");
+        }
+        if (t.has("key") && t.has("key_file")) {
+            throw n.error("at most one of key and key_file must be configured");
+        }
+        boolean hasCert = t.has("cert") || t.has("cert_file");
+        boolean hasKey = t.has("key") || t.has("key_file");
+        if (hasCert != hasKey) {
+            throw n.error(hasCert ? "exactly one of key or key_file must be configured when a client certificate is configured"
+                : "exactly one of cert or cert_file must be configured when a client key is configured");
+        }
+        for (String v : new String[] {"min_version", "max_version"}) {
+            if (t.has(v) && !List.of("TLS10", "TLS11", "TLS12", "TLS13").contains(t.string(v, ""))) {
+                throw t.get(v).error("unknown TLS version: " + t.string(v, ""));
             }
-            if (hasCert) {
-                // Refused rather than ignored: a target expecting a client certificate would fail
-                // in a way that looks like a network problem.
-                throw f.get("tls_config").error("client certificates (cert, cert_file, key, key_file) are not supported by Gnomon yet");
-            }
-            for (String v : new String[] {"min_version", "max_version"}) {
-                if (t.has(v) && !List.of("TLS10", "TLS11", "TLS12", "TLS13").contains(t.string(v, ""))) {
-                    throw t.get(v).error("unknown TLS version: " + t.string(v, ""));
+        }
+        // As promtool check config: the client certificate and key files must exist. Their content
+        // is read (and re-read when it changes) by each scrape, and a bad file fails the scrape.
+        for (String k : new String[] {"cert_file", "key_file"}) {
+            if (t.has(k)) {
+                Path p = Path.of(resolve(t.string(k, "")));
+                if (!Files.isRegularFile(p)) {
+                    throw t.get(k).error("error checking client " + (k.equals("cert_file") ? "cert" : "key") + " file \""
+                        + t.string(k, "") + "\": no such file");
                 }
             }
-            tls = new HttpClientConfig.TlsConfig(resolve(t.string("ca_file", "")), t.string("ca", ""),
-                resolve(t.string("cert_file", "")), t.string("cert", ""), resolve(t.string("key_file", "")),
-                t.string("key", ""), t.string("server_name", ""), t.bool("insecure_skip_verify", false),
-                t.string("min_version", ""), t.string("max_version", ""));
         }
-        if (f.has("proxy_connect_header") || f.has("no_proxy") || f.has("proxy_from_environment")) {
-            // Accepted; the JDK client takes a plain proxy URL only.
-            if (f.has("no_proxy") && !f.has("proxy_url")) {
-                throw f.get("no_proxy").error("if no_proxy is configured, proxy_url must also be configured");
+        return new HttpClientConfig.TlsConfig(resolve(t.string("ca_file", "")), t.string("ca", ""),
+            resolve(t.string("cert_file", "")), t.string("cert", ""), resolve(t.string("key_file", "")),
+            t.string("key", ""), t.string("server_name", ""), t.bool("insecure_skip_verify", false),
+            t.string("min_version", ""), t.string("max_version", ""));
+    }
+
+    /**
+     * {@code proxy_url}, {@code no_proxy}, {@code proxy_from_environment}. The JDK client reaches
+     * targets through plain {@code http://} proxies only and cannot add headers to a CONNECT
+     * request, so {@code https://} and {@code socks5://} proxies, credentials in the proxy URL and
+     * {@code proxy_connect_header} are refused by name instead of being ignored.
+     */
+    private static HttpClientConfig.ProxyConfig proxy(Node.Fields f) {
+        String url = f.string("proxy_url", "");
+        boolean env = f.bool("proxy_from_environment", false);
+        String noProxy = f.string("no_proxy", "");
+        if (f.has("proxy_connect_header")) {
+            if (url.isEmpty() && !env) {
+                throw f.get("proxy_connect_header").error("if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured");
             }
+            f.get("proxy_connect_header").entries().values().forEach(Node::strings);
+            throw f.get("proxy_connect_header").error("proxy_connect_header is not supported by Gnomon: the JDK HTTP client cannot add headers to proxy CONNECT requests");
         }
-        String proxy = f.string("proxy_url", "");
-        if (!proxy.isEmpty()) {
+        if (env && !url.isEmpty()) {
+            throw f.get("proxy_from_environment").error("if proxy_from_environment is configured, proxy_url must not be configured");
+        }
+        if (env && f.has("no_proxy")) {
+            throw f.get("proxy_from_environment").error("if proxy_from_environment is configured, no_proxy must not be configured");
+        }
+        if (f.has("no_proxy") && url.isEmpty()) {
+            throw f.get("no_proxy").error("if no_proxy is configured, proxy_url must also be configured");
+        }
+        if (!url.isEmpty()) {
+            Node n = f.get("proxy_url");
+            java.net.URI u;
             try {
-                java.net.URI u = new java.net.URI(proxy);
-                if (u.getHost() == null) {
-                    throw f.get("proxy_url").error("invalid proxy URL \"" + proxy + "\"");
-                }
+                u = new java.net.URI(url);
             } catch (java.net.URISyntaxException e) {
-                throw f.get("proxy_url").error("invalid proxy URL: " + e.getMessage());
+                throw n.error("invalid proxy URL: " + e.getMessage());
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme();
+            if (!scheme.equals("http")) {
+                throw n.error("proxy_url scheme \"" + scheme + "\" is not supported by Gnomon (only http:// proxies; "
+                    + "the JDK HTTP client does not speak to https or socks5 proxies)");
+            }
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                throw n.error("invalid proxy URL \"" + url + "\": host is missing");
+            }
+            if (u.getRawUserInfo() != null) {
+                throw n.error("proxy_url with credentials is not supported by Gnomon (the JDK HTTP client does not send them to the proxy)");
             }
         }
-        return new HttpClientConfig(basic, auth, tls, f.bool("follow_redirects", true), f.bool("enable_http2", true),
-            proxy, Map.of());
+        return url.isEmpty() && noProxy.isEmpty() && !env ? HttpClientConfig.ProxyConfig.NONE
+            : new HttpClientConfig.ProxyConfig(url, noProxy, env);
     }
 
     private List<RelabelConfig> relabelConfigs(Node n) {
