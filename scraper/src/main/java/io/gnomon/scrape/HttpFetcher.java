@@ -75,9 +75,11 @@ final class HttpFetcher {
             .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
         CompletableFuture<Body> out = new CompletableFuture<>();
         Collector collector = new Collector(maxBytes);
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> deadline = timer.schedule(() -> {
+            String waiting = !sending.get() && http.tokenUrl() != null ? " while waiting for the oauth2 token from " + http.tokenUrl() : "";
             ScrapeException late = new ScrapeException("context deadline exceeded (timeout "
-                + io.gnomon.scrape.config.Durations.format(timeout) + ")" + http.clientCertificateHint());
+                + io.gnomon.scrape.config.Durations.format(timeout) + ")" + waiting + http.clientCertificateHint());
             collector.abort(late);
             out.completeExceptionally(late); // also when still waiting for an OAuth 2.0 token
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -91,6 +93,7 @@ final class HttpFetcher {
             if (out.isDone()) {
                 return;
             }
+            sending.set(true);
             send(client, rb, collector, deadline, out, timeout);
         });
         return out;

@@ -130,6 +130,11 @@ public final class ConfiguredHttpClient {
         }
     }
 
+    /** The oauth2 {@code token_url}, or null without oauth2. */
+    public String tokenUrl() {
+        return config.oauth2() == null ? null : config.oauth2().tokenUrl();
+    }
+
     /** The cause under {@code CompletionException}/{@code ExecutionException} wrappers. */
     public static Throwable unwrap(Throwable err) {
         Throwable t = err;
