@@ -38,7 +38,10 @@ import java.util.zip.ZipException;
  */
 final class HttpFetcher {
 
-    /** The Accept header Prometheus 3 sends with its default {@code scrape_protocols}. */
+    /**
+     * The Accept header Prometheus 3 sends with its default {@code scrape_protocols}; jobs send
+     * the one the loader built from theirs ({@code ScrapeConfig.accept}).
+     */
     static final String ACCEPT = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
         + "application/openmetrics-text;version=0.0.1;q=0.5,"
         + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
@@ -68,8 +71,13 @@ final class HttpFetcher {
      * 2.0 token request included.
      */
     CompletableFuture<Body> fetch(URI url, Duration timeout, long maxBytes, boolean gzip) {
+        return fetch(url, timeout, maxBytes, gzip, ACCEPT);
+    }
+
+    /** As {@link #fetch(URI, Duration, long, boolean)} with the job's {@code Accept} header. */
+    CompletableFuture<Body> fetch(URI url, Duration timeout, long maxBytes, boolean gzip, String accept) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(url).GET().timeout(timeout)
-            .header("Accept", ACCEPT)
+            .header("Accept", accept)
             .header("Accept-Encoding", gzip ? "gzip" : "identity")
             .header("User-Agent", userAgent)
             .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));

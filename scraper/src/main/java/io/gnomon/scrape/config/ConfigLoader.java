@@ -184,9 +184,102 @@ public final class ConfigLoader {
             }
             external = b.build();
         }
+        refuseUnsupported(f, "global");
+        if (f.has("query_log_file") && !f.string("query_log_file", "").isEmpty()) {
+            throw f.get("query_log_file").error("query_log_file is not supported by Gnomon yet (queries would silently not be logged)");
+        }
+        if (f.has("rule_query_offset")) {
+            f.get("rule_query_offset").duration(); // rules are accepted and not evaluated yet, like evaluation_interval
+        }
+        f.bool("always_scrape_classic_histograms", false); // classic histograms are always kept: no native ones are scraped
+        String validation = f.string("metric_name_validation_scheme", "utf8");
+        if (validation.isEmpty()) {
+            validation = "utf8";
+        }
+        if (!validation.equals("utf8") && !validation.equals("legacy")) {
+            throw f.get("metric_name_validation_scheme").error("unknown global name validation method specified, must be either '', 'legacy' or 'utf8', got " + validation);
+        }
+        String escaping = escaping(f, validation, "global");
         return new GlobalConfig(interval, timeout, eval, external, f.uint("sample_limit", 0), f.uint("label_limit", 0),
             f.uint("label_name_length_limit", 0), f.uint("label_value_length_limit", 0),
-            bytes(f, "body_size_limit", 0), f.uint("target_limit", 0));
+            bytes(f, "body_size_limit", 0), f.uint("target_limit", 0), f.uint("keep_dropped_targets", 0),
+            scrapeProtocols(f.get("scrape_protocols")), validation, escaping);
+    }
+
+    /** Prometheus 3's scrape protocols and the media type each asks for. */
+    static final Map<String, String> SCRAPE_PROTOCOLS = Map.of(
+        "PrometheusProto", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
+        "PrometheusText0.0.4", "text/plain;version=0.0.4",
+        "PrometheusText1.0.0", "text/plain;version=1.0.0",
+        "OpenMetricsText0.0.1", "application/openmetrics-text;version=0.0.1",
+        "OpenMetricsText1.0.0", "application/openmetrics-text;version=1.0.0");
+    static final List<String> DEFAULT_SCRAPE_PROTOCOLS = List.of("OpenMetricsText1.0.0", "OpenMetricsText0.0.1",
+        "PrometheusText1.0.0", "PrometheusText0.0.4");
+    private static final String PROTOCOL_NAMES = "[OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 PrometheusText1.0.0]";
+
+    private static List<String> scrapeProtocols(Node n) {
+        List<String> out = new ArrayList<>();
+        for (Node p : n.list()) {
+            String v = p.string();
+            if (!SCRAPE_PROTOCOLS.containsKey(v)) {
+                throw p.error("unknown scrape protocol " + v + ", supported: " + PROTOCOL_NAMES);
+            }
+            if (out.contains(v)) {
+                throw p.error("duplicated protocol in scrape_protocols, got " + out + " and " + v);
+            }
+            if (v.equals("PrometheusProto")) {
+                throw p.error("scrape protocol PrometheusProto is not supported by Gnomon (it parses the text and OpenMetrics formats only)");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static String escaping(Node.Fields f, String validation, String where) {
+        String escaping = f.string("metric_name_escaping_scheme", "");
+        if (escaping.isEmpty()) {
+            return "";
+        }
+        if (!List.of("allow-utf-8", "underscores", "dots", "values").contains(escaping)) {
+            throw f.get("metric_name_escaping_scheme").error("unknown " + where + " name escaping method specified, must be one of '', 'allow-utf-8', 'underscores', 'dots', or 'values', got " + escaping);
+        }
+        if (escaping.equals("allow-utf-8") && validation.equals("legacy")) {
+            throw f.get("metric_name_escaping_scheme").error("metric_name_escaping_scheme cannot be set to 'allow-utf-8' while metric_name_validation_scheme is not set to UTF8");
+        }
+        return escaping;
+    }
+
+    /** The {@code Accept} header for the protocols in order of preference, as Prometheus 3 builds it. */
+    static String accept(List<String> protocols, String escaping) {
+        StringBuilder sb = new StringBuilder();
+        int weight = SCRAPE_PROTOCOLS.size() + 1;
+        for (String p : protocols) {
+            sb.append(SCRAPE_PROTOCOLS.get(p));
+            if (p.equals("PrometheusText1.0.0") || p.equals("OpenMetricsText1.0.0")) {
+                sb.append(";escaping=").append(escaping);
+            }
+            sb.append(";q=0.").append(weight--).append(',');
+        }
+        return sb.append("*/*;q=0.").append(weight).toString();
+    }
+
+    /**
+     * Settings Prometheus 3 has that Gnomon cannot honour: refused by name when they ask for
+     * something (a value other than the default), so that nothing is silently not done.
+     */
+    private static void refuseUnsupported(Node.Fields f, String where) {
+        if (f.has("scrape_failure_log_file") && !f.string("scrape_failure_log_file", "").isEmpty()) {
+            throw f.get("scrape_failure_log_file").error("scrape_failure_log_file is not supported by Gnomon yet; scrape failures are in the targets API (lastError) and the log");
+        }
+        if (f.bool("convert_classic_histograms_to_nhcb", false)) {
+            throw f.get("convert_classic_histograms_to_nhcb").error("convert_classic_histograms_to_nhcb: true is not supported by Gnomon (no native histograms from scrapes)");
+        }
+        if (f.bool("scrape_native_histograms", false)) {
+            throw f.get("scrape_native_histograms").error("scrape_native_histograms: true is not supported by Gnomon (it scrapes the text and OpenMetrics formats, which carry no native histograms)");
+        }
+        if (where.equals("global") && f.bool("extra_scrape_metrics", false)) {
+            throw f.get("extra_scrape_metrics").error("extra_scrape_metrics: true is not supported by Gnomon yet");
+        }
     }
 
     private long bytes(Node.Fields f, String key, long def) {
@@ -280,13 +373,53 @@ public final class ConfigLoader {
         }
         List<RelabelConfig> relabel = relabelConfigs(f.get("relabel_configs"));
         List<RelabelConfig> metricRelabel = relabelConfigs(f.get("metric_relabel_configs"));
+        refuseUnsupported(f, "scrape");
+        // Only native histograms are affected by these; text and OpenMetrics scrapes carry none.
+        f.uint("native_histogram_bucket_limit", 0);
+        if (f.has("native_histogram_min_bucket_factor")) {
+            try {
+                Double.parseDouble(f.string("native_histogram_min_bucket_factor", "0"));
+            } catch (NumberFormatException e) {
+                throw f.get("native_histogram_min_bucket_factor").error("cannot unmarshal `"
+                    + f.string("native_histogram_min_bucket_factor", "") + "` into float64");
+            }
+        }
+        f.bool("scrape_classic_histograms", false);
+        f.bool("always_scrape_classic_histograms", false);
+        String validation = f.string("metric_name_validation_scheme", "");
+        if (validation.isEmpty()) {
+            validation = g.nameValidation();
+        }
+        if (!validation.equals("utf8") && !validation.equals("legacy")) {
+            throw f.get("metric_name_validation_scheme").error("unknown scrape config name validation method specified, must be either '', 'legacy' or 'utf8', got " + validation);
+        }
+        String escaping = escaping(f, validation, "scrape config");
+        if (escaping.isEmpty()) {
+            escaping = !g.nameEscaping().isEmpty() && !(validation.equals("legacy") && g.nameEscaping().equals("allow-utf-8"))
+                ? g.nameEscaping() : validation.equals("legacy") ? "underscores" : "allow-utf-8";
+        }
+        List<String> protocols = scrapeProtocols(f.get("scrape_protocols"));
+        if (protocols.isEmpty()) {
+            protocols = g.scrapeProtocols().isEmpty() ? DEFAULT_SCRAPE_PROTOCOLS : g.scrapeProtocols();
+        }
+        String fallback = f.string("fallback_scrape_protocol", "");
+        if (!fallback.isEmpty()) {
+            if (!SCRAPE_PROTOCOLS.containsKey(fallback)) {
+                throw f.get("fallback_scrape_protocol").error("invalid fallback_scrape_protocol for scrape config with job name \"" + job
+                    + "\": unknown scrape protocol " + fallback + ", supported: " + PROTOCOL_NAMES);
+            }
+            if (fallback.equals("PrometheusProto")) {
+                throw f.get("fallback_scrape_protocol").error("fallback_scrape_protocol PrometheusProto is not supported by Gnomon (it parses the text and OpenMetrics formats only)");
+            }
+        }
         return new ScrapeConfig(job, interval, timeout, f.string("metrics_path", "/metrics"), scheme, params,
             f.bool("honor_labels", false), f.bool("honor_timestamps", true), statics, files, https, relabel,
             metricRelabel, f.uint("sample_limit", g.sampleLimit()), f.uint("label_limit", g.labelLimit()),
             f.uint("label_name_length_limit", g.labelNameLengthLimit()),
             f.uint("label_value_length_limit", g.labelValueLengthLimit()),
             bytes(f, "body_size_limit", g.bodySizeLimit()), f.uint("target_limit", g.targetLimit()), httpClient(f),
-            f.bool("enable_compression", true));
+            f.bool("enable_compression", true), accept(protocols, escaping), fallback, validation.equals("legacy"),
+            f.bool("track_timestamps_staleness", false), f.uint("keep_dropped_targets", g.keepDroppedTargets()));
     }
 
     private String resolve(String p) {
