@@ -30,6 +30,7 @@ final class TlsTarget implements AutoCloseable {
     final HttpsServer server;
     final AtomicReference<String> lastClient = new AtomicReference<>();
     final AtomicReference<String> lastProtocol = new AtomicReference<>();
+    final AtomicReference<String> lastSni = new AtomicReference<>();
     private final ExecutorService executor;
 
     TlsTarget(boolean requireClientCert, String body) throws Exception {
@@ -66,6 +67,8 @@ final class TlsTarget implements AutoCloseable {
             try {
                 HttpsExchange hx = (HttpsExchange) ex;
                 lastProtocol.set(hx.getSSLSession().getProtocol());
+                var names = ((javax.net.ssl.ExtendedSSLSession) hx.getSSLSession()).getRequestedServerNames();
+                lastSni.set(names.isEmpty() ? "" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName());
                 try {
                     lastClient.set(hx.getSSLSession().getPeerPrincipal().getName());
                 } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
@@ -77,6 +80,10 @@ final class TlsTarget implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     String address() {

@@ -45,6 +45,10 @@ import javax.net.ssl.X509TrustManager;
  * only as the whole leftmost label; the common name is not used (Go 1.15 and later). The JDK's
  * own endpoint identification is not used because the JDK client always verifies the URL's host.
  *
+ * <p><b>Server name.</b> {@code server_name} is also sent as SNI (unless it is an IP address),
+ * also for targets given by name, for which the JDK client would send the URL's host
+ * ({@link ServerNameContext}).
+ *
  * <p><b>Client certificate.</b> With {@code cert}/{@code key} the certificate is offered whenever
  * the server asks, whatever CAs it names, as Go's {@code GetClientCertificate} does.
  *
@@ -224,6 +228,14 @@ public final class ClientTls {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(new KeyManager[] {keys}, new TrustManager[] {tm}, null);
+            String sni = config.serverName();
+            if (!sni.isEmpty() && !isIpLiteral(sni)) { // as Go: an IP address is never sent as SNI
+                try {
+                    ctx = new ServerNameContext(ctx, sni);
+                } catch (IllegalArgumentException e) {
+                    throw new TlsException("tls_config.server_name \"" + sni + "\" is not a valid host name: " + e.getMessage());
+                }
+            }
             return new Material(ca, cert, key, ctx, params, certSource, keys);
         } catch (Exception e) {
             throw new TlsException("unable to set up TLS: " + e.getMessage(), e);
