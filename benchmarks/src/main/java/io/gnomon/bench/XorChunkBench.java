@@ -27,7 +27,10 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code constant}: a gauge that does not change within the chunk (sizes, info metrics);
  *   <li>{@code counter}: an integer counter growing by random steps, a quarter of them 0;
  *   <li>{@code noisy}: a full-precision float gauge (load, temperatures, rates);
- *   <li>{@code mixed}: chunks drawn 40% constant, 40% counter, 20% noisy.
+ *   <li>{@code mixed}: chunks drawn 40% constant, 40% counter, 20% noisy;
+ *   <li>{@code node}: chunks in the proportions measured on a real node_exporter
+ *       ({@link NodeExporterLike#kind}: 75% constant gauges, 13% integer counters, 6% counters in
+ *       hundredths, 6% full-precision gauges), with the same timestamp jitter.
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar XorChunkBench -f 1 -wi 3 -i 5 -w 2s -r 2s}.
@@ -40,7 +43,7 @@ public class XorChunkBench {
     static final int CHUNKS = 1000;
     static final int SAMPLES = 120;
 
-    @Param({"constant", "counter", "noisy", "mixed"})
+    @Param({"constant", "counter", "noisy", "mixed", "node"})
     public String mix;
 
     private long[][] ts;
@@ -79,6 +82,9 @@ public class XorChunkBench {
                     ts[c][i] = t + (rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(20) : 0);
                     t += 15_000;
                     switch (kind) {
+                        case "node":
+                            v = NodeExporterLike.value(c, i, rnd);
+                            break;
                         case "constant":
                             break;
                         case "counter":
@@ -153,6 +159,31 @@ public class XorChunkBench {
     @OperationsPerInvocation(CHUNKS * SAMPLES)
     public long decode() {
         return decodeAll(encoded, it);
+    }
+
+    /** As {@link #decode()} through the batch method that fills primitive arrays. */
+    @Benchmark
+    @OperationsPerInvocation(CHUNKS * SAMPLES)
+    public long decodeBatch() {
+        return decodeBatchAll(encoded, it, tBuf, vBuf);
+    }
+
+    private final long[] tBuf = new long[SAMPLES];
+    private final double[] vBuf = new double[SAMPLES];
+
+    static long decodeBatchAll(byte[][] encoded, XorIterator iter, long[] tBuf, double[] vBuf) {
+        long acc = 0;
+        for (int c = 0; c < CHUNKS; c++) {
+            byte[] b = encoded[c];
+            XorChunk.iterator(b, 0, b.length, iter);
+            int n;
+            while ((n = iter.nextFloats(tBuf, vBuf, 0, tBuf.length)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    acc += tBuf[i] ^ Double.doubleToRawLongBits(vBuf[i]);
+                }
+            }
+        }
+        return acc;
     }
 
     static long decodeAll(byte[][] encoded, XorIterator iter) {

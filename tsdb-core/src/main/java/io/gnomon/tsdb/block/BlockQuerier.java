@@ -296,6 +296,64 @@ public final class BlockQuerier implements Querier {
             }
         }
 
+        /**
+         * Decodes whole runs from the current chunk and then drops, in place, what {@link #next()}
+         * would skip: samples outside {@code [from, to]}, deleted ones, and any not after the
+         * previous sample.
+         */
+        @Override
+        public int nextFloats(long[] ts, double[] vs, int off, int max) {
+            java.util.Objects.checkFromIndexSize(off, max, Math.min(ts.length, vs.length));
+            int n = 0;
+            while (n < max && !done) {
+                if (it == null || !emitted) {
+                    // the first sample, or between chunks: the per-sample path positions the
+                    // iterator (seek to from, skip chunks before it, open the next chunk)
+                    if (next() == ValueType.NONE) {
+                        break;
+                    }
+                    ts[off + n] = t;
+                    vs[off + n] = v;
+                    n++;
+                    continue;
+                }
+                int start = off + n;
+                int k = it.nextFloats(ts, vs, start, max - n);
+                if (k == 0) {
+                    if (it.err() != null) {
+                        err = it.err();
+                        finish();
+                        break;
+                    }
+                    it = null;
+                    continue;
+                }
+                boolean noDeletes = deleted.isEmpty();
+                long last = t;
+                int w = start;
+                for (int i = start; i < start + k; i++) {
+                    long ct = ts[i];
+                    if (ct > to) {
+                        finish();
+                        break;
+                    }
+                    if (ct <= last || ct < from || !noDeletes && deleted.contains(ct)) {
+                        continue;
+                    }
+                    ts[w] = ct;
+                    vs[w] = vs[i];
+                    last = ct;
+                    w++;
+                }
+                if (w > start) {
+                    t = ts[w - 1];
+                    v = vs[w - 1];
+                }
+                n += w - start;
+            }
+            return n;
+        }
+
         private boolean openNextChunk(long lower) {
             while (++ci < metas.length) {
                 ChunkMeta m = metas[ci];

@@ -103,7 +103,9 @@ import java.util.Objects;
  * appends continue: appends only add bits after the snapshot's last bit (a partially written last
  * byte only gains bits in its zero padding), and when the array grows or is trimmed the appender
  * switches to a copy and never writes the captured array again. The sample-count header in the
- * array does change, which is why a snapshot iterator uses its captured count, not the header.
+ * array is brought up to date by {@link #bytes()} and {@link #trim()} only (appends leave it, so as
+ * not to touch the array's first cache line each time), which is why a snapshot iterator uses
+ * its captured count, not the header.
  */
 public final class XorChunk implements Chunk {
     /**
@@ -229,8 +231,14 @@ public final class XorChunk implements Chunk {
         this.t = t;
         vBits = vb;
         count = (char) (n + 1);
-        data[0] = (byte) ((n + 1) >>> 8);
-        data[1] = (byte) (n + 1);
+        // The count header is written by bytes() and trim(), not here: it sits on the array's
+        // first cache line, which an append to a long chunk would otherwise touch every time.
+    }
+
+    /** Writes the sample count into the 2-byte header. */
+    private void syncHeader() {
+        data[0] = (byte) (count >>> 8);
+        data[1] = (byte) count;
     }
 
     private int putUvarint(int p, long u) {
@@ -340,6 +348,7 @@ public final class XorChunk implements Chunk {
 
     /** Shrinks the array to the encoded length; call when the chunk is cut. Appending after it still works. */
     public void trim() {
+        syncHeader();
         int used = length();
         if (data.length != used) {
             data = Arrays.copyOf(data, used);
@@ -392,6 +401,7 @@ public final class XorChunk implements Chunk {
 
     @Override
     public ByteBuffer bytes() {
+        syncHeader();
         return ByteBuffer.wrap(data, 0, length()).slice().asReadOnlyBuffer();
     }
 

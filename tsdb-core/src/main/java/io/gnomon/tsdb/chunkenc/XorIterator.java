@@ -43,6 +43,8 @@ public final class XorIterator implements SampleIterator {
     /** Samples decoded; {@code read > total} means exhausted (or failed). */
     private int read;
     private int total;
+    /** The sample count a snapshot reset captured, or -1 when the count comes from the header. */
+    private int snapshotCount = -1;
 
     private long t;
     private long tDelta;
@@ -77,9 +79,26 @@ public final class XorIterator implements SampleIterator {
     void reset(byte[] data, int offset, int length, int numSamples) {
         init(data, offset, length);
         total = numSamples;
+        snapshotCount = numSamples;
+    }
+
+    /**
+     * A new iterator over the same bytes as this one, before the first sample. For a snapshot
+     * iterator ({@link XorChunk#snapshotIterator}) the captured sample count is kept, so a series
+     * snapshot can be read more than once while its chunk is appended to.
+     */
+    public XorIterator rewound() {
+        XorIterator it = new XorIterator();
+        if (snapshotCount >= 0) {
+            it.reset(data, base, length, snapshotCount);
+        } else {
+            it.reset(data, base, length);
+        }
+        return it;
     }
 
     private void init(byte[] data, int offset, int length) {
+        this.snapshotCount = -1;
         this.data = data;
         this.base = offset;
         this.length = length;
@@ -151,6 +170,165 @@ public final class XorIterator implements SampleIterator {
         bitPos = bp;
         read = r + 1;
         return ValueType.FLOAT;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The same decoding as {@link #next()}, but the decoder state stays in locals for the
+     * whole run of samples instead of going through the iterator's fields once per sample.
+     */
+    @Override
+    public int nextFloats(long[] ts, double[] vs, int off, int max) {
+        Objects.checkFromIndexSize(off, max, Math.min(ts.length, vs.length));
+        int o = off;
+        int end = off + max;
+        while (o < end && read < 2) {
+            if (next() == ValueType.NONE) {
+                return o - off;
+            }
+            ts[o] = t;
+            vs[o] = Double.longBitsToDouble(vBits);
+            o++;
+        }
+        if (o < end && read >= total) {
+            if (o == off) {
+                read = total + 1;
+            }
+            return o - off;
+        }
+        return o - off + run(ts, vs, o, end - o, Long.MAX_VALUE);
+    }
+
+    /**
+     * The decoding loop behind {@link #nextFloats} and {@link #seek}: decodes
+     * at most {@code max} samples (from the third on, {@code read >= 2}), storing them at
+     * {@code ts[o..]}/{@code vs[o..]} unless {@code ts} is null, and stops after the first sample
+     * whose timestamp is {@code >= target}. Returns the number decoded; on corrupt data it fails the
+     * iterator and returns the samples decoded before the bad one.
+     */
+    private int run(long[] ts, double[] vs, int o, int max, long target) {
+        int r = read;
+        final int stop = (int) Math.min(total, (long) r + max);
+        final int r0 = r;
+        final byte[] d = data;
+        final int b = base;
+        final int fe = fastEnd;
+        final long lim = limitBits;
+        int bp = bitPos;
+        long tt = t;
+        long delta = tDelta;
+        long vb = vBits;
+        int s = sig;
+        int tr = trailing;
+        while (r < stop) {
+            int p = bp >>> 3;
+            long w = (p <= fe ? (long) LONG_BE.get(d, b + p) : tailLoad(b + p)) << (bp & 7);
+            if ((w >>> 62) == 0) {
+                // A run of '0' '0' pairs: samples on the regular interval with the value unchanged,
+                // the common case of gauges that do not move. One load serves up to 28 of them
+                // (the word holds at least 57 valid bits).
+                int k = Math.min(Math.min(Long.numberOfLeadingZeros(w) >>> 1, 28), stop - r);
+                k = (int) Math.min(k, (lim - bp) >> 1);
+                if (delta > 0 && target != Long.MAX_VALUE) {
+                    long need = target - tt; // > 0: the loop stops once tt >= target
+                    if (need > 0) {
+                        k = (int) Math.min(k, (need + delta - 1) / delta);
+                    }
+                } else if (delta <= 0) {
+                    k = Math.min(k, 1);
+                }
+                if (k > 0) {
+                    if (ts != null) {
+                        double v = Double.longBitsToDouble(vb);
+                        for (int i = 0; i < k; i++) {
+                            tt += delta;
+                            ts[o + i] = tt;
+                            vs[o + i] = v;
+                        }
+                    } else {
+                        tt += delta * k;
+                    }
+                    o += k;
+                    r += k;
+                    bp += k << 1;
+                    if (tt >= target) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            if (w < 0) {
+                int ones = Long.numberOfLeadingZeros(~w);
+                if (ones == 1) {
+                    delta += decodeDod((w << 2) >>> 50, 14);
+                    bp += 16;
+                } else if (ones == 2) {
+                    delta += decodeDod((w << 3) >>> 47, 17);
+                    bp += 20;
+                } else if (ones == 3) {
+                    delta += decodeDod((w << 4) >>> 44, 20);
+                    bp += 24;
+                } else {
+                    delta += bits(bp + 4, 64);
+                    bp += 68;
+                }
+                p = bp >>> 3;
+                w = (p <= fe ? (long) LONG_BE.get(d, b + p) : tailLoad(b + p)) << (bp & 7);
+            } else {
+                bp++;
+                w <<= 1;
+            }
+            tt += delta;
+            if (w < 0) {
+                if ((w << 1) >= 0) {
+                    long x = s <= 54 ? (w << 2) >>> (64 - s) : bits(bp + 2, s);
+                    vb ^= x << tr;
+                    bp += 2 + s;
+                } else {
+                    int lead = (int) ((w << 2) >>> 59);
+                    int ns = (int) ((w << 7) >>> 58);
+                    if (ns == 0) {
+                        ns = 64;
+                    }
+                    int ntr = 64 - lead - ns;
+                    if (ntr < 0) {
+                        fail(CorruptChunkException.badWindow(r, bp, lead, ns));
+                        return r - r0;
+                    }
+                    long x = ns <= 56 - NEW_WINDOW_HEADER_BITS
+                            ? (w << NEW_WINDOW_HEADER_BITS) >>> (64 - ns)
+                            : bits(bp + NEW_WINDOW_HEADER_BITS, ns);
+                    s = ns;
+                    tr = ntr;
+                    vb ^= x << ntr;
+                    bp += NEW_WINDOW_HEADER_BITS + ns;
+                }
+            } else {
+                bp++;
+            }
+            if (bp > lim) {
+                fail(CorruptChunkException.truncated(r, bp, length));
+                return r - r0;
+            }
+            if (ts != null) {
+                ts[o] = tt;
+                vs[o] = Double.longBitsToDouble(vb);
+            }
+            r++;
+            o++;
+            if (tt >= target) {
+                break;
+            }
+        }
+        bitPos = bp;
+        read = r;
+        t = tt;
+        tDelta = delta;
+        vBits = vb;
+        sig = s;
+        trailing = tr;
+        return r - r0;
     }
 
     /**
@@ -292,10 +470,19 @@ public final class XorIterator implements SampleIterator {
         if (read > 0 && t >= target) {
             return ValueType.FLOAT;
         }
-        while (next() != ValueType.NONE) {
+        while (read < 2) {
+            if (next() == ValueType.NONE) {
+                return ValueType.NONE;
+            }
             if (t >= target) {
                 return ValueType.FLOAT;
             }
+        }
+        if (read < total && run(null, null, 0, total - read, target) > 0 && t >= target) {
+            return ValueType.FLOAT;
+        }
+        if (err == null) {
+            read = total + 1;
         }
         return ValueType.NONE;
     }

@@ -33,6 +33,11 @@ final class HeadAppender implements Appender {
     private boolean[] sCt;
     private int n;
     private MemSeries lastSeries;
+    /** The ref {@link #lastSeries} was found by. */
+    private long lastRef;
+    /** Whether the last {@link #resolve} found the series by the caller's ref. */
+    private boolean resolvedByRef;
+
 
     private List<MemSeries> exSeries;
     private List<Exemplar> exList;
@@ -75,7 +80,9 @@ final class HeadAppender implements Appender {
         sT[n] = t;
         sV[n] = Double.doubleToRawLongBits(v);
         n++;
-        return s.ref();
+        // Found by the caller's ref: answer it without reading the series (a cache miss per sample
+        // when every sample is of another series).
+        return resolvedByRef ? ref : s.ref();
     }
 
     @Override
@@ -167,15 +174,19 @@ final class HeadAppender implements Appender {
     }
 
     private MemSeries resolve(long ref, Labels labels) {
+        resolvedByRef = false;
         if (ref != 0) {
             // Ingest appends the samples of one series back to back: skip the map for the repeats.
             MemSeries last = lastSeries;
-            if (last != null && last.ref() == ref) {
+            if (last != null && lastRef == ref) {
+                resolvedByRef = true;
                 return last;
             }
             MemSeries s = head.series.getByRef(ref);
             if (s != null) {
                 lastSeries = s;
+                lastRef = ref;
+                resolvedByRef = true;
                 return s;
             }
         }

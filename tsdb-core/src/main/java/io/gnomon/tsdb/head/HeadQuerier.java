@@ -147,7 +147,7 @@ final class HeadQuerier implements Querier {
     private record HeadSeries(Labels labels, MemSeries.Snapshot snapshot, long from, long to) implements Series {
         @Override
         public SampleIterator iterator(SampleIterator reuse) {
-            return new ChunksIterator(snapshot.chunks(), from, to);
+            return new ChunksIterator(snapshot.iterators(), from, to);
         }
     }
 
@@ -191,6 +191,45 @@ final class HeadQuerier implements Querier {
             }
             started = true;
             return seekFrom(Math.max(target, from));
+        }
+
+        @Override
+        public int nextFloats(long[] ts, double[] vs, int off, int max) {
+            java.util.Objects.checkFromIndexSize(off, max, Math.min(ts.length, vs.length));
+            int n = 0;
+            if (max > 0 && !done && !started) {
+                if (next() == ValueType.NONE) {
+                    return 0;
+                }
+                ts[off] = t;
+                vs[off] = v;
+                n = 1;
+            }
+            while (n < max && !done) {
+                int k = chunks[ci].nextFloats(ts, vs, off + n, max - n);
+                if (k > 0) {
+                    int last = off + n + k - 1;
+                    if (ts[last] > to) {
+                        // past the end of the selection: keep what is inside and stop
+                        while (k > 0 && ts[off + n + k - 1] > to) {
+                            k--;
+                        }
+                        n += k;
+                        if (n > 0) {
+                            t = ts[off + n - 1];
+                            v = vs[off + n - 1];
+                        }
+                        finish();
+                        return n;
+                    }
+                    n += k;
+                    t = ts[last];
+                    v = vs[last];
+                } else if (!nextChunk()) {
+                    break;
+                }
+            }
+            return n;
         }
 
         private ValueType seekFrom(long target) {

@@ -1,6 +1,7 @@
 package io.gnomon.tsdb.head;
 
 import io.gnomon.tsdb.chunkenc.XorChunk;
+import io.gnomon.tsdb.chunkenc.XorIterator;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.storage.Rejection;
 import io.gnomon.tsdb.storage.SampleIterator;
@@ -35,11 +36,10 @@ final class MemSeries {
     /** The chunk being appended to, or null before the first sample. */
     private XorChunk open;
     /**
-     * Where the open chunk is cut (Prometheus's {@code nextAt}), as an offset from the open
-     * chunk's first timestamp; clamped to {@code Integer.MAX_VALUE} ms (24.8 days) for chunk
-     * ranges longer than that.
+     * Where the open chunk is cut (Prometheus's {@code nextAt}). Absolute, so that an append does
+     * not decode the chunk's first timestamp (a read of the chunk's first cache line) to find it.
      */
-    private int nextAtOffset;
+    private long nextAt;
     /**
      * Newest committed timestamp; Long.MIN_VALUE when empty. Written under the lock with a
      * release store and read without it with an acquire load ({@link #MAX_T}): a full volatile
@@ -168,11 +168,8 @@ final class MemSeries {
             c = cutNewChunk(t, chunkRange);
         } else {
             int n = c.numSamples();
-            long first = c.firstTimestamp();
-            long nextAt = first + nextAtOffset;
             if (n == SAMPLES_PER_CHUNK / 4) {
-                nextAt = computeChunkEndTime(first, mt, nextAt, 4);
-                nextAtOffset = offset(nextAt - first);
+                nextAt = computeChunkEndTime(c.firstTimestamp(), mt, nextAt, 4);
             }
             if (t >= nextAt || n >= SAMPLES_PER_CHUNK * 2) {
                 c.trim();
@@ -188,12 +185,8 @@ final class MemSeries {
     private XorChunk cutNewChunk(long t, long chunkRange) {
         XorChunk c = new XorChunk();
         open = c;
-        nextAtOffset = offset(rangeEnd(t, chunkRange) - t);
+        nextAt = rangeEnd(t, chunkRange);
         return c;
-    }
-
-    private static int offset(long d) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, d));
     }
 
     /** The series ref. */
@@ -254,7 +247,7 @@ final class MemSeries {
             deleted += copyWithout(o.snapshotIterator(null), n, mint, maxt);
             if (n.numSamples() > 0) {
                 open = n;
-                nextAtOffset = offset(rangeEnd(n.firstTimestamp(), chunkRange) - n.firstTimestamp());
+                nextAt = rangeEnd(n.firstTimestamp(), chunkRange);
             } else {
                 open = null;
             }
@@ -303,18 +296,20 @@ final class MemSeries {
             from++;
         }
         int to = cs.length;
-        while (to > from && cs[to - 1].firstTimestamp() > maxt) {
+        // lastTimestamp() is a field; firstTimestamp() decodes the chunk's bytes (a cache miss
+        // per chunk), so it is only asked when the chunk ends after maxt.
+        while (to > from && cs[to - 1].lastTimestamp() > maxt && cs[to - 1].firstTimestamp() > maxt) {
             to--;
         }
-        boolean withOpen = open != null && open.firstTimestamp() <= maxt;
+        boolean withOpen = open != null && (open.lastTimestamp() <= maxt || open.firstTimestamp() <= maxt);
         int n = (to - from) + (withOpen ? 1 : 0);
         if (n == 0) {
             return null;
         }
-        SampleIterator[] its = new SampleIterator[n];
+        XorIterator[] its = new XorIterator[n];
         int k = 0;
         for (int i = from; i < to; i++) {
-            its[k++] = cs[i].iterator(null);
+            its[k++] = cs[i].snapshotIterator(null);
         }
         if (withOpen) {
             its[k] = open.snapshotIterator(null);
@@ -358,6 +353,28 @@ final class MemSeries {
     }
 
     /** The chunk iterators of one series at one moment, oldest first. */
-    record Snapshot(SampleIterator[] chunks) {
+    /**
+     * Iterators over the chunks of a series as they were when the snapshot was taken. The first
+     * {@link #iterators()} hands out these; later calls get fresh ones over the same captured bytes.
+     */
+    static final class Snapshot {
+        private final XorIterator[] chunks;
+        private boolean used;
+
+        Snapshot(XorIterator[] chunks) {
+            this.chunks = chunks;
+        }
+
+        SampleIterator[] iterators() {
+            if (!used) {
+                used = true;
+                return chunks;
+            }
+            SampleIterator[] fresh = new SampleIterator[chunks.length];
+            for (int i = 0; i < chunks.length; i++) {
+                fresh[i] = chunks[i].rewound();
+            }
+            return fresh;
+        }
     }
 }

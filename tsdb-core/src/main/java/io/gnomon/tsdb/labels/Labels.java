@@ -209,6 +209,9 @@ public final class Labels implements Comparable<Labels> {
      * against U+E000..U+FFFF; this method handles that case.
      */
     public static int compareStrings(String a, String b) {
+        if (a == b) {
+            return 0; // the head interns its strings: names and shared values are one instance
+        }
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i);

@@ -25,6 +25,33 @@ public interface SampleIterator {
     /** Value of the current float sample. A stale marker is {@link StaleNaN#VALUE}'s bits. */
     double atV();
 
+    /**
+     * Reads the float samples after the current position into {@code ts[off..]} and
+     * {@code vs[off..]}, up to {@code max} of them, as repeated {@link #next()} calls would
+     * (samples of other types are passed over), and returns how many it stored; 0 means the end
+     * (or an error, see {@link #err()}). Afterwards the iterator is on the last sample it passed,
+     * so {@link #next()}, {@link #seek(long)} and this method may be mixed.
+     *
+     * <p>Chunk iterators override it to decode a run of samples with their state in locals, which
+     * is what range selections over many samples use.
+     */
+    default int nextFloats(long[] ts, double[] vs, int off, int max) {
+        java.util.Objects.checkFromIndexSize(off, max, Math.min(ts.length, vs.length));
+        int n = 0;
+        while (n < max) {
+            ValueType vt = next();
+            if (vt == ValueType.NONE) {
+                break;
+            }
+            if (vt == ValueType.FLOAT) {
+                ts[off + n] = atT();
+                vs[off + n] = atV();
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The first error met, or {@code null}; checked once after iteration ends. */
     default Throwable err() {
         return null;

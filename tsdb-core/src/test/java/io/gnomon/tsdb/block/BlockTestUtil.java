@@ -1,5 +1,6 @@
 package io.gnomon.tsdb.block;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.gnomon.tsdb.head.Head;
@@ -59,11 +60,42 @@ final class BlockTestUtil {
                 samples.add(new long[] {it.atT(), Double.doubleToRawLongBits(it.atV())});
             }
             assertNull(it.err(), () -> "iterator error: " + it.err());
+            for (int batch : new int[] {1, 5, 64}) {
+                assertEquals(render(Map.of(s.labels(), samples)), render(Map.of(s.labels(), readBatches(s, batch))),
+                        "nextFloats in batches of " + batch + " returns what next() does");
+            }
             if (!samples.isEmpty()) {
                 out.put(s.labels(), samples);
             }
         }
         assertNull(ss.err(), () -> "series set error: " + ss.err());
+        return out;
+    }
+
+    /** The samples of {@code s} through {@link SampleIterator#nextFloats}, every third call a next(). */
+    static List<long[]> readBatches(Series s, int batch) {
+        List<long[]> out = new ArrayList<>();
+        SampleIterator it = s.iterator(null);
+        long[] ts = new long[batch + 1];
+        double[] vs = new double[batch + 1];
+        for (int call = 0;; call++) {
+            if (call % 3 == 2) {
+                if (it.next() != ValueType.FLOAT) {
+                    break;
+                }
+                out.add(new long[] {it.atT(), Double.doubleToRawLongBits(it.atV())});
+                continue;
+            }
+            int n = it.nextFloats(ts, vs, 1, batch);
+            if (n == 0) {
+                break;
+            }
+            for (int i = 1; i <= n; i++) {
+                out.add(new long[] {ts[i], Double.doubleToRawLongBits(vs[i])});
+            }
+            assertEquals(ts[n], it.atT(), "on the last sample read");
+        }
+        assertNull(it.err(), () -> "iterator error: " + it.err());
         return out;
     }
 

@@ -381,6 +381,12 @@ class XorChunkTest {
             XorChunk.iterator(padded, 0, len, it);
             assertEquals(n, drain(it));
             assertNotNull(it.err());
+            XorChunk.iterator(b, 0, len, it);
+            assertEquals(n, drainBatches(it), "batches, length " + len);
+            assertNotNull(it.err());
+            XorChunk.iterator(b, 0, len, it);
+            assertEquals(ValueType.NONE, it.seek(Long.MAX_VALUE));
+            assertNotNull(it.err(), "seek reads as far, length " + len);
         }
     }
 
@@ -402,10 +408,17 @@ class XorChunkTest {
                 b[bit >>> 3] ^= (byte) (0x80 >>> (bit & 7));
             }
             XorChunk.iterator(b, 0, b.length, it);
-            drain(it);
-            if (it.err() != null) {
-                assertInstanceOf(CorruptChunkException.class, it.err());
+            int n = drain(it);
+            Throwable err = it.err();
+            if (err != null) {
+                assertInstanceOf(CorruptChunkException.class, err);
             }
+            XorChunk.iterator(b, 0, b.length, it);
+            assertEquals(n, drainBatches(it), "batches decode as far as next()");
+            assertEquals(err == null, it.err() == null);
+            XorChunk.iterator(b, 0, b.length, it);
+            it.seek(Long.MAX_VALUE);
+            assertEquals(err == null, it.err() == null, "seek decodes as far as next()");
         }
         byte[] huge = {(byte) 0xFF, (byte) 0xFF, 0};
         XorChunk.iterator(huge, 0, huge.length, it);
@@ -415,6 +428,18 @@ class XorChunkTest {
         XorChunk.iterator(badVarint, 0, badVarint.length, it);
         assertEquals(0, drain(it));
         assertTrue(it.err().getMessage().contains("varint"), it.err().getMessage());
+    }
+
+    private static int drainBatches(XorIterator it) {
+        long[] bt = new long[5];
+        double[] bv = new double[5];
+        int n = 0;
+        int k;
+        while ((k = it.nextFloats(bt, bv, 0, 5)) > 0) {
+            n += k;
+            assertTrue(n <= 65535);
+        }
+        return n;
     }
 
     private static int drain(XorIterator it) {
@@ -456,7 +481,82 @@ class XorChunkTest {
         c.trim();
         assertEquals(b.length, c.capacity());
         assertSamples(c.snapshotIterator(null), ts, vs);
+        for (int batch : new int[] {1, 2, 3, 7, 28, 29, 120, 1000}) {
+            assertBatchSamples(XorChunk.iterator(b, 0, b.length, null), batch, ts, vs);
+        }
+        assertSeeks(b, ts, vs);
         return it;
+    }
+
+    /** The batch method yields the same samples as {@code next()}, whatever the batch size. */
+    static void assertBatchSamples(XorIterator it, int batch, long[] ts, double[] vs) {
+        long[] bt = new long[batch + 3];
+        double[] bv = new double[batch + 3];
+        int i = 0;
+        int n;
+        while ((n = it.nextFloats(bt, bv, 3, batch)) > 0) {
+            assertTrue(n <= batch);
+            for (int k = 0; k < n; k++, i++) {
+                assertEquals(ts[i], bt[3 + k], "batch " + batch + " sample " + i);
+                assertEquals(Double.doubleToRawLongBits(vs[i]), Double.doubleToRawLongBits(bv[3 + k]), "value " + i);
+            }
+            assertEquals(ts[i - 1], it.atT(), "the iterator is on the last sample of the batch");
+        }
+        assertEquals(ts.length, i, "batch " + batch);
+        assertNull(it.err());
+        assertEquals(ValueType.NONE, it.next());
+        assertEquals(0, it.nextFloats(bt, bv, 0, batch));
+    }
+
+    /** seek() to every timestamp, to points between them and past the end, then next() goes on. */
+    static void assertSeeks(byte[] b, long[] ts, double[] vs) {
+        XorIterator it = new XorIterator();
+        for (int i = 0; i < ts.length; i++) {
+            for (long target : new long[] {ts[i], ts[i] - 1}) {
+                if (target > ts[i] || i > 0 && target <= ts[i - 1]) {
+                    continue; // ts[i] - 1 overflowed, or is the previous sample
+                }
+                XorChunk.iterator(b, 0, b.length, it);
+                assertEquals(ValueType.FLOAT, it.seek(target), "seek " + target);
+                assertEquals(ts[i], it.atT(), "seek " + target);
+                assertEquals(Double.doubleToRawLongBits(vs[i]), Double.doubleToRawLongBits(it.atV()));
+                assertEquals(ValueType.FLOAT, it.seek(target), "seeking again stays");
+                assertEquals(ts[i], it.atT());
+                if (i + 1 < ts.length) {
+                    assertEquals(ValueType.FLOAT, it.next());
+                    assertEquals(ts[i + 1], it.atT(), "next after seek");
+                }
+            }
+        }
+        if (ts.length > 0 && ts[ts.length - 1] != Long.MAX_VALUE) {
+            XorChunk.iterator(b, 0, b.length, it);
+            assertEquals(ValueType.NONE, it.seek(ts[ts.length - 1] + 1));
+            assertNull(it.err());
+            assertEquals(ValueType.NONE, it.next());
+        }
+    }
+
+    @Test
+    void regularScrapesWithSteadyValuesRoundTrip() {
+        // long runs of '0' '0' (regular interval, unchanged value) broken by late scrapes and changes
+        Random rnd = new Random(seed());
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + rnd.nextInt(240);
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            long t = rnd.nextInt(1_000_000) - 500_000L;
+            double v = rnd.nextInt(100);
+            int jitter = 1 + rnd.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                ts[i] = t + (rnd.nextInt(jitter) == 0 ? 1 + rnd.nextInt(20) : 0);
+                t += 15_000;
+                if (rnd.nextInt(jitter) == 0) {
+                    v += rnd.nextInt(3);
+                }
+                vs[i] = v;
+            }
+            assertRoundTrip(ts, vs);
+        }
     }
 
     static void assertSamples(XorIterator it, long[] ts, double[] vs) {

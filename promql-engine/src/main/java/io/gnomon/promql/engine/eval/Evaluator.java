@@ -622,18 +622,11 @@ public final class Evaluator {
                 it = s.iterator(it);
                 r.reset(s.labels());
                 ValueType vt = it.seek(mint);
-                while (vt != ValueType.NONE) {
-                    long t = it.atT();
-                    if (t > maxt) {
-                        break;
+                if (vt != ValueType.NONE && it.atT() <= maxt) {
+                    if (vt == ValueType.FLOAT && !StaleNaN.is(it.atV())) {
+                        r.add(it.atT(), it.atV());
                     }
-                    if (vt == ValueType.FLOAT) {
-                        double v = it.atV();
-                        if (!StaleNaN.is(v)) {
-                            r.add(t, v);
-                        }
-                    }
-                    vt = it.next();
+                    r.addRun(it, maxt);
                 }
                 checkErr(it.err());
                 if (r.n > 0) {

@@ -1,6 +1,8 @@
 package io.gnomon.promql.engine.eval;
 
 import io.gnomon.tsdb.labels.Labels;
+import io.gnomon.tsdb.storage.SampleIterator;
+import io.gnomon.tsdb.storage.StaleNaN;
 
 /**
  * The raw points of one series that a range function reads: samples of a matrix selector (stale
@@ -26,6 +28,46 @@ final class RangeSeries {
         n = 0;
         dropName = false;
     }
+
+    /**
+     * Appends the float samples that follow the iterator's position up to {@code maxt}, dropping
+     * stale markers, decoding in runs ({@link SampleIterator#nextFloats}) straight into the arrays.
+     */
+    void addRun(SampleIterator it, long maxt) {
+        while (true) {
+            if (t.length - n < RUN) {
+                t = java.util.Arrays.copyOf(t, Math.max(t.length * 2, n + RUN));
+                v = java.util.Arrays.copyOf(v, t.length);
+            }
+            int from = n;
+            int k = it.nextFloats(t, v, from, t.length - from);
+            if (k == 0) {
+                return;
+            }
+            int w = from;
+            int end = from + k;
+            boolean past = false;
+            for (int i = from; i < end; i++) {
+                if (t[i] > maxt) {
+                    past = true;
+                    break;
+                }
+                if (StaleNaN.is(v[i])) {
+                    continue;
+                }
+                t[w] = t[i];
+                v[w] = v[i];
+                w++;
+            }
+            n = w;
+            if (past) {
+                return;
+            }
+        }
+    }
+
+    /** Fewest free slots offered to one {@link SampleIterator#nextFloats} call. */
+    private static final int RUN = 64;
 
     void add(long ts, double value) {
         if (n == t.length) {
