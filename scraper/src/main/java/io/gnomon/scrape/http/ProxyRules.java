@@ -42,19 +42,22 @@ public final class ProxyRules extends ProxySelector {
     private final Proxy httpsProxy;
     private final boolean bypassRules;
     private final boolean all;
-    private final List<String[]> domains = new ArrayList<>(); // {suffix ".x.y", port or "", matchHost "1"/""}
-    private final List<byte[][]> ips = new ArrayList<>(); // {address, prefix bits as one byte or null for exact, port bytes}
+    /** no_proxy domains: {".suffix", port or "", "1" when the name itself matches too}. */
+    private final List<String[]> domains = new ArrayList<>();
+    /** no_proxy addresses: {address bytes, null for an exact match or {prefix bits} for a CIDR}. */
+    private final List<byte[][]> ips = new ArrayList<>();
+    /** The port of each entry of {@link #ips}, or "" for any. */
     private final List<String> ipPorts = new ArrayList<>();
     /** Why the configured proxies cannot be used, or null. */
     private final String error;
 
-    private ProxyRules(String httpUrl, String httpsUrl, String noProxy, boolean bypassRules, String what) {
+    private ProxyRules(String httpUrl, String httpsUrl, String noProxy, boolean bypassRules, String httpWhat, String httpsWhat) {
         String err = null;
         Proxy hp = null;
         Proxy hsp = null;
         try {
-            hp = proxy(httpUrl, what + " HTTP_PROXY");
-            hsp = proxy(httpsUrl, what + " HTTPS_PROXY");
+            hp = proxy(httpUrl, httpWhat);
+            hsp = proxy(httpsUrl, httpsWhat);
         } catch (IllegalArgumentException e) {
             err = e.getMessage();
         }
@@ -111,10 +114,11 @@ public final class ProxyRules extends ProxySelector {
             if (env.get("REQUEST_METHOD") != null && !env.get("REQUEST_METHOD").isEmpty()) {
                 http = ""; // as Go: in a CGI environment HTTP_PROXY may come from a request header
             }
-            return new ProxyRules(http, env(env, "HTTPS_PROXY"), env(env, "NO_PROXY"), true, "proxy_from_environment:");
+            return new ProxyRules(http, env(env, "HTTPS_PROXY"), env(env, "NO_PROXY"), true,
+                "proxy_from_environment: HTTP_PROXY", "proxy_from_environment: HTTPS_PROXY");
         }
         if (!c.url().isEmpty()) {
-            return new ProxyRules(c.url(), c.url(), c.noProxy(), !c.noProxy().isEmpty(), "proxy_url");
+            return new ProxyRules(c.url(), c.url(), c.noProxy(), !c.noProxy().isEmpty(), "proxy_url", "proxy_url");
         }
         return null;
     }
