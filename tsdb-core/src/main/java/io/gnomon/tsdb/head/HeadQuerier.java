@@ -122,7 +122,7 @@ final class HeadQuerier implements Querier {
                 if (s == null) {
                     continue;
                 }
-                MemSeries.Snapshot snap = s.snapshot(from, to);
+                MemSeries.Snapshot snap = s.snapshot(from, to, head.startTimestamps);
                 if (snap == null) {
                     continue;
                 }
@@ -161,6 +161,7 @@ final class HeadQuerier implements Querier {
         private boolean done;
         private long t;
         private double v;
+        private long st;
         private Throwable err;
 
         ChunksIterator(SampleIterator[] chunks, long from, long to) {
@@ -277,6 +278,7 @@ final class HeadQuerier implements Querier {
             }
             t = ct;
             v = chunks[ci].atV();
+            st = chunks[ci].atST();
             return vt;
         }
 
@@ -293,6 +295,11 @@ final class HeadQuerier implements Querier {
         @Override
         public double atV() {
             return v;
+        }
+
+        @Override
+        public long atST() {
+            return st;
         }
 
         @Override
