@@ -300,7 +300,7 @@ public final class IndexFileReader implements BlockIndexReader {
         }
         Labels labels;
         try {
-            labels = Labels.of(kv);
+            labels = Labels.ofSortedInterned(kv); // symbol() interns each string once
         } catch (RuntimeException e) {
             throw f.corrupt(off, "series labels invalid: " + e.getMessage());
         }

@@ -57,6 +57,29 @@ public final class Labels implements Comparable<Labels> {
         return b.build();
     }
 
+    /**
+     * Labels from pairs that are already in their final form, as a block index stores them: sorted
+     * by name without repeats, no empty name or value, and every string already interned through
+     * {@link SymbolTable#GLOBAL} (an index reader interns each symbol once). The order and the
+     * emptiness are checked here (cheap); when a check fails this falls back to
+     * {@link #of(String...)}, which sorts or refuses. Strings decoded from UTF-8 bytes are valid
+     * UTF-16 by construction, so they are not scanned again. The array is kept, not copied.
+     */
+    public static Labels ofSortedInterned(String[] kv) {
+        if ((kv.length & 1) != 0 || kv.length == 0) {
+            return of(kv);
+        }
+        for (int i = 0; i < kv.length; i += 2) {
+            String name = kv[i];
+            String value = kv[i + 1];
+            if (name == null || name.isEmpty() || value == null || value.isEmpty()
+                || i > 0 && compareStrings(kv[i - 2], name) >= 0) {
+                return of(kv);
+            }
+        }
+        return new Labels(kv);
+    }
+
     /** Builds labels from a map; same rules as {@link #of(String...)}. */
     public static Labels fromMap(Map<String, String> map) {
         Builder b = new Builder(map.size());

@@ -96,4 +96,18 @@ class LabelsTest {
             assertTrue(list.get(i - 1).compareTo(list.get(i)) <= 0);
         }
     }
+
+    @Test
+    void ofSortedInternedTakesIndexOrderAndFallsBackOtherwise() {
+        Labels l = Labels.ofSortedInterned(new String[] {"__name__", "up", "instance", "a:9100", "job", "node"});
+        assertEquals(Labels.of("job", "node", "__name__", "up", "instance", "a:9100"), l);
+        assertEquals(Labels.of("job", "node", "__name__", "up").hash(),
+            Labels.ofSortedInterned(new String[] {"__name__", "up", "job", "node"}).hash());
+        // out of order, empty value, repeated name: the same answer as of()
+        assertEquals(Labels.of("b", "2", "a", "1"), Labels.ofSortedInterned(new String[] {"b", "2", "a", "1"}));
+        assertEquals(Labels.of("a", "1"), Labels.ofSortedInterned(new String[] {"a", "1", "b", ""}));
+        assertThrows(InvalidLabelsException.class, () -> Labels.ofSortedInterned(new String[] {"a", "1", "a", "2"}));
+        assertThrows(InvalidLabelsException.class, () -> Labels.ofSortedInterned(new String[] {"a"}));
+        assertEquals(Labels.EMPTY, Labels.ofSortedInterned(new String[0]));
+    }
 }
