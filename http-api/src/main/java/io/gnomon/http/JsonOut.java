@@ -1,5 +1,6 @@
 package io.gnomon.http;
 
+import io.gnomon.promql.engine.value.GoFloat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,17 @@ public final class JsonOut {
             a[--i] = (byte) ('0' + v);
         }
         n = end;
+        return this;
+    }
+
+    /**
+     * A float as Go's {@code strconv.AppendFloat(buf, v, fmt, -1, 64)} writes it ({@code fmt}
+     * {@code 'f'}, {@code 'e'} or {@code 'g'}), formatted straight into the array: no object per
+     * value.
+     */
+    public JsonOut goFloat(double v, char fmt) {
+        room(GoFloat.MAX_LENGTH);
+        n = GoFloat.write(a, n, v, fmt);
         return this;
     }
 
