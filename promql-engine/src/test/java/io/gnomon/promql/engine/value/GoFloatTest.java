@@ -96,6 +96,23 @@ class GoFloatTest {
         assertEquals(1 + GoFloat.MAX_LENGTH, GoFloat.write(b, 1, -Double.MIN_VALUE, 'f'));
     }
 
+    /** Every r below 10^8 against a decimal odometer counting alongside. */
+    @Test
+    void eightDigitsOfEveryNumberBelow10To8() {
+        byte[] expected = "00000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] actual = new byte[8];
+        for (int r = 0; r < 100_000_000; r++) {
+            GoFloat.putEight(actual, 0, r);
+            if (!java.util.Arrays.equals(expected, actual)) {
+                assertEquals(new String(expected, java.nio.charset.StandardCharsets.US_ASCII),
+                    new String(actual, java.nio.charset.StandardCharsets.US_ASCII), "r=" + r);
+            }
+            for (int i = 7; i >= 0 && ++expected[i] > '9'; i--) {
+                expected[i] = '0';
+            }
+        }
+    }
+
     @Test
     void digitCountAroundPowersOfTen() {
         long p = 1;
