@@ -176,7 +176,9 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 r.content().clear();
             }
             return r;
-        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+        } catch (Exception | Error e) {
+            // Errors too (a LinkageError from a half-replaced jar, an AssertionError): without an
+            // answer the client would wait on a request that no thread handles any more.
             LOG.log(Level.WARNING, "handler failed [path=" + route.path() + "]", e);
             return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
                 "internal error: " + e);

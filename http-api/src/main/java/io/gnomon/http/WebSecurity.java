@@ -1,6 +1,7 @@
 package io.gnomon.http;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.gnomon.scrape.tls.PemFiles;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

@@ -27,7 +27,9 @@ public final class Flags {
         BYTES("a size like 512MB, 10GB or 0 for none"),
         INT("an integer"),
         LOG_LEVEL("one of debug, info, warn, error"),
-        FSYNC("one of interval, always");
+        FSYNC("one of interval, always"),
+        /** Repeatable; values are comma-separated feature names, collected over every use. */
+        FEATURES("feature names separated by commas");
 
         final String expected;
 
@@ -39,6 +41,12 @@ public final class Flags {
     /** One flag: its name without dashes, kind, default as written on the command line, help. */
     public record Def(String name, Kind kind, String defaultValue, String help) {
     }
+
+    /** Prometheus feature flags whose behaviour Gnomon always has. */
+    static final List<String> ALWAYS_ON_FEATURES = List.of("exemplar-storage", "promql-experimental-functions",
+        "promql-duration-expr", "promql-delayed-name-removal", "created-timestamp-zero-ingestion", "otlp-deltatocumulative");
+    /** Feature flags Gnomon acts on. */
+    static final List<String> SWITCHABLE_FEATURES = List.of("use-start-timestamps");
 
     private static final List<Def> DEFS = List.of(
         new Def("config.file", Kind.STRING, "", "Prometheus configuration file path (prometheus.yml). Empty: the embedded default, which scrapes Gnomon itself."),
@@ -74,6 +82,9 @@ public final class Flags {
         new Def("web.enable-otlp-receiver", Kind.BOOL, "true", "Accept OTLP metrics on /api/v1/otlp/v1/metrics."),
         new Def("otlp.http.listen-address", Kind.STRING, "", "Address of an extra OTLP/HTTP listener serving /v1/metrics (e.g. :4318). Empty: off."),
         new Def("otlp.grpc.listen-address", Kind.STRING, "", "Address of an OTLP/gRPC listener (e.g. :4317). Empty: off."),
+        new Def("enable-feature", Kind.FEATURES, "", "Comma separated feature names to enable; the flag may be repeated."
+            + " Acted on: use-start-timestamps (rate, increase, irate and resets use stored start timestamps)."
+            + " Accepted as always on in Gnomon: " + String.join(", ", ALWAYS_ON_FEATURES) + ". Unknown names are logged and ignored, as Prometheus does."),
         new Def("log.level", Kind.LOG_LEVEL, "info", "Only log messages with the given severity or above."),
         new Def("help", Kind.BOOL, "false", "Show this help and exit."),
         new Def("version", Kind.BOOL, "false", "Show version, revision and build date and exit."));
@@ -138,6 +149,9 @@ public final class Flags {
                 }
             }
             validate(def, value);
+            if (def.kind() == Kind.FEATURES && !values.get(def.name()).isEmpty()) {
+                value = values.get(def.name()) + "," + value; // repeated: collect
+            }
             values.put(def.name(), value);
         }
         return new Flags(Collections.unmodifiableMap(values));
@@ -182,7 +196,7 @@ public final class Flags {
                         throw new IllegalArgumentException();
                     }
                 }
-                case STRING -> {
+                case STRING, FEATURES -> {
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -204,6 +218,28 @@ public final class Flags {
 
     public long integer(String name) {
         return Long.parseLong(string(name));
+    }
+
+    /** The names given to {@code --enable-feature}, over every use of the flag. */
+    public java.util.Set<String> features() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String f : string("enable-feature").split(",")) {
+            if (!f.isBlank()) {
+                out.add(f.trim());
+            }
+        }
+        return out;
+    }
+
+    /** The enabled feature names that Gnomon does not know (logged at start-up and ignored). */
+    public List<String> unknownFeatures() {
+        List<String> out = new ArrayList<>();
+        for (String f : features()) {
+            if (!ALWAYS_ON_FEATURES.contains(f) && !SWITCHABLE_FEATURES.contains(f)) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     public Duration duration(String name) {
@@ -282,6 +318,7 @@ public final class Flags {
             case INT -> "int";
             case LOG_LEVEL -> "level";
             case FSYNC -> "mode";
+            case FEATURES -> "features";
             default -> "string";
         };
     }

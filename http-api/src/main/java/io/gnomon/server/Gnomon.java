@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -84,6 +85,12 @@ public final class Gnomon implements Closeable {
         otlpOptions = otlpOptions(scrapeConfig.otlp(), otlpOptions);
         startupConfig = new StatusApi.ConfigState(configText(), true, startTime);
         startedOtlpConfig = scrapeConfig.otlp();
+        for (String f : flags.unknownFeatures()) {
+            LOG.log(Level.WARNING, "unknown option for --enable-feature, ignored [option={0}]", f);
+        }
+        if (!flags.features().isEmpty()) {
+            LOG.log(Level.INFO, "feature flags enabled [features={0}]", flags.features());
+        }
         Path dataDir = Path.of(flags.string("storage.tsdb.path"));
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
@@ -333,7 +340,8 @@ public final class Gnomon implements Closeable {
         return QueryOptions.defaults()
             .withLookbackDelta(flags.duration("query.lookback-delta"))
             .withTimeout(flags.duration("query.timeout"))
-            .withMaxSamples(flags.integer("query.max-samples"));
+            .withMaxSamples(flags.integer("query.max-samples"))
+            .withStartTimestamps(flags.features().contains("use-start-timestamps"));
     }
 
     private String buildInfoJson() {

@@ -74,15 +74,12 @@ final class TargetsApi {
         sb.append("],\"droppedTargets\":[");
         Map<String, Integer> counts = new LinkedHashMap<>();
         if (m != null) {
-            for (String name : m.scrapePools()) {
-                counts.put(name, 0);
-            }
+            counts.putAll(m.droppedTargetCounts()); // all dropped targets, also those keep_dropped_targets does not list
             String sep = "";
             for (DroppedTarget d : m.droppedTargets()) {
                 if (pool != null && !pool.isEmpty() && !pool.equals(d.scrapePool())) {
                     continue;
                 }
-                counts.merge(d.scrapePool(), 1, Integer::sum);
                 if (!showDropped) {
                     continue;
                 }

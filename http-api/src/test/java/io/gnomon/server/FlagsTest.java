@@ -84,4 +84,17 @@ class FlagsTest {
         assertTrue(u.contains("(default: :9090)"));
         assertTrue(u.contains("(default: 15d)"));
     }
+
+    @Test
+    void enableFeatureIsRepeatableAndCommaSeparated() {
+        Flags f = Flags.parse(new String[] {"--enable-feature=use-start-timestamps,exemplar-storage",
+            "--enable-feature", "no-such-feature", "--enable-feature=promql-experimental-functions"});
+        assertEquals(java.util.List.of("use-start-timestamps", "exemplar-storage", "no-such-feature",
+            "promql-experimental-functions"), java.util.List.copyOf(f.features()));
+        assertEquals(java.util.List.of("no-such-feature"), f.unknownFeatures());
+        assertTrue(Gnomon.queryOptions(f).useStartTimestamps(), "use-start-timestamps reaches the engine");
+        Flags none = Flags.defaults();
+        assertTrue(none.features().isEmpty());
+        assertEquals(false, Gnomon.queryOptions(none).useStartTimestamps(), "off by default, as in Prometheus");
+    }
 }

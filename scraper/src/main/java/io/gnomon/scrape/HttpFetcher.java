@@ -1,26 +1,18 @@
 package io.gnomon.scrape;
 
 import io.gnomon.scrape.config.HttpClientConfig;
+import io.gnomon.scrape.http.ConfiguredHttpClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -29,17 +21,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Fetches scrape bodies with the JDK {@link HttpClient}, asynchronously: no thread waits on a slow
  * target. Chosen over a Netty client because the work per scrape is one request and a copy into a
  * pooled array; what costs CPU per sample is parsing and appending, which run on the scrape
  * workers either way, and the JDK client gives connection reuse, TLS, redirects and proxies
- * without a second pipeline to maintain.
+ * without a second pipeline to maintain. What the job's HTTP settings ask (TLS, authorization,
+ * OAuth 2.0, proxies) is done by {@link ConfiguredHttpClient}, shared with HTTP discovery.
  *
  * <p>Bounded memory: the body is copied into a pooled array as it arrives and the exchange is
  * cancelled as soon as it passes the size limit; a gzip body is inflated after arrival with the
@@ -49,127 +38,77 @@ import javax.net.ssl.X509TrustManager;
  */
 final class HttpFetcher {
 
-    /** The Accept header Prometheus 3 sends with its default {@code scrape_protocols}. */
+    /**
+     * The Accept header Prometheus 3 sends with its default {@code scrape_protocols}; jobs send
+     * the one the loader built from theirs ({@code ScrapeConfig.accept}).
+     */
     static final String ACCEPT = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
         + "application/openmetrics-text;version=0.0.1;q=0.5,"
         + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
         + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
-    private final HttpClient client;
-    private final HttpClientConfig config;
+    private final ConfiguredHttpClient http;
     private final BufferPool pool;
     private final ScheduledExecutorService timer;
     private final String userAgent;
 
     HttpFetcher(HttpClientConfig config, boolean https, BufferPool pool, ScheduledExecutorService timer, String userAgent,
-                java.util.concurrent.Executor ioExecutor) {
-        this.config = config;
+                java.util.concurrent.Executor ioExecutor, Map<String, String> env) {
         this.pool = pool;
         this.timer = timer;
         this.userAgent = userAgent;
-        HttpClient.Builder b = HttpClient.newBuilder()
-            // A small fixed pool shared by all clients instead of each client's cached pool: fewer
-            // threads woken per response (profiled: the cached pool's ~20 threads cost as much
-            // CPU as parsing at 1,000 targets). Everything run on it is non-blocking.
-            .executor(ioExecutor)
-            .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(config.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-            // h2c upgrade on plain HTTP confuses some exporters; Prometheus speaks HTTP/1.1 there too.
-            .version(https && config.enableHttp2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
-        if (!config.proxyUrl().isEmpty()) {
-            URI p = URI.create(config.proxyUrl());
-            b.proxy(ProxySelector.of(new InetSocketAddress(p.getHost(), p.getPort() < 0 ? 80 : p.getPort())));
-        }
-        try {
-            SSLContext ssl = sslContext(config.tls());
-            if (ssl != null) {
-                b.sslContext(ssl);
-            }
-            javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
-            boolean custom = false;
-            if (!config.tls().serverName().isEmpty()) {
-                params.setServerNames(List.of(new javax.net.ssl.SNIHostName(config.tls().serverName())));
-                custom = true;
-            }
-            if (!config.tls().minVersion().isEmpty() || !config.tls().maxVersion().isEmpty()) {
-                params.setProtocols(protocols(config.tls().minVersion(), config.tls().maxVersion()));
-                custom = true;
-            }
-            if (custom) {
-                b.sslParameters(params);
-            }
-        } catch (Exception e) {
-            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
-        }
-        this.client = b.build();
-    }
-
-    /** TLS protocol names from Prometheus's {@code min_version}/{@code max_version} ({@code TLS10}..{@code TLS13}). */
-    static String[] protocols(String min, String max) {
-        String[] all = {"TLS10", "TLS11", "TLS12", "TLS13"};
-        String[] names = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
-        int lo = min.isEmpty() ? 2 : java.util.Arrays.asList(all).indexOf(min);
-        int hi = max.isEmpty() ? 3 : java.util.Arrays.asList(all).indexOf(max);
-        return java.util.Arrays.copyOfRange(names, lo, Math.max(lo, hi) + 1);
-    }
-
-    private static SSLContext sslContext(HttpClientConfig.TlsConfig tls) throws Exception {
-        if (tls.insecureSkipVerify()) {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return ctx;
-        }
-        byte[] ca = !tls.caFile().isEmpty() ? Files.readAllBytes(Path.of(tls.caFile()))
-            : !tls.ca().isEmpty() ? tls.ca().getBytes(StandardCharsets.UTF_8) : null;
-        if (ca == null) {
-            return null;
-        }
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        int i = 0;
-        for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(ca))) {
-            ks.setCertificateEntry("ca" + i++, cert);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-        return ctx;
+        // The JDK client runs its callbacks on a small fixed pool shared by all clients instead of
+        // each client's cached pool: fewer threads woken per response (profiled: the cached pool's
+        // ~20 threads cost as much CPU as parsing at 1,000 targets). Everything run on it is
+        // non-blocking. h2c upgrade on plain HTTP confuses some exporters; Prometheus speaks
+        // HTTP/1.1 there too, so HTTP/2 is for https only.
+        this.http = new ConfiguredHttpClient(config, https, ioExecutor, env, userAgent);
     }
 
     /**
      * Starts a scrape. The future completes with a {@link Body} (whose array the caller returns to
-     * the pool) or fails with a {@link ScrapeException}.
+     * the pool) or fails with a {@link ScrapeException}. The timeout covers everything, an OAuth
+     * 2.0 token request included.
      */
     CompletableFuture<Body> fetch(URI url, Duration timeout, long maxBytes, boolean gzip) {
+        return fetch(url, timeout, maxBytes, gzip, ACCEPT);
+    }
+
+    /** As {@link #fetch(URI, Duration, long, boolean)} with the job's {@code Accept} header. */
+    CompletableFuture<Body> fetch(URI url, Duration timeout, long maxBytes, boolean gzip, String accept) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(url).GET().timeout(timeout)
-            .header("Accept", ACCEPT)
+            .header("Accept", accept)
             .header("Accept-Encoding", gzip ? "gzip" : "identity")
             .header("User-Agent", userAgent)
             .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
-        try {
-            authorize(rb);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new ScrapeException("cannot read credentials: " + e.getMessage()));
-        }
-        Collector collector = new Collector(maxBytes);
-        ScheduledFuture<?> deadline = timer.schedule(() -> collector.abort(
-            new ScrapeException("context deadline exceeded (timeout " + io.gnomon.scrape.config.Durations.format(timeout) + ")")),
-            timeout.toMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<Body> out = new CompletableFuture<>();
+        Collector collector = new Collector(maxBytes);
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
+            String waiting = !sending.get() && http.tokenUrl() != null ? " while waiting for the oauth2 token from " + http.tokenUrl() : "";
+            ScrapeException late = new ScrapeException("context deadline exceeded (timeout "
+                + io.gnomon.scrape.config.Durations.format(timeout) + ")" + waiting + http.clientCertificateHint());
+            collector.abort(late);
+            out.completeExceptionally(late); // also when still waiting for an OAuth 2.0 token
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        http.prepare(rb, timeout).whenComplete((client, perr) -> {
+            if (perr != null) {
+                deadline.cancel(false);
+                Throwable t = ConfiguredHttpClient.unwrap(perr);
+                out.completeExceptionally(t instanceof ScrapeException s ? s : new ScrapeException(t.getMessage(), t));
+                return;
+            }
+            if (out.isDone()) {
+                return;
+            }
+            sending.set(true);
+            send(client, rb, collector, deadline, out, timeout);
+        });
+        return out;
+    }
+
+    private void send(HttpClient client, HttpRequest.Builder rb, Collector collector, ScheduledFuture<?> deadline,
+                      CompletableFuture<Body> out, Duration timeout) {
         client.sendAsync(rb.build(), info -> {
             if (info.statusCode() != 200) {
                 // The body of an error is not read: the collector cancels the exchange at once.
@@ -190,37 +129,24 @@ final class HttpFetcher {
             }
             if (err != null) {
                 collector.release();
-                out.completeExceptionally(translate(err, timeout));
+                ScrapeException e = translate(err, timeout);
+                String hint = http.clientCertificateHint();
+                out.completeExceptionally(e.getMessage().endsWith(hint) ? e : new ScrapeException(e.getMessage() + hint, e.getCause()));
                 return;
             }
             try {
-                out.complete(collector.finish(pool));
+                Body b = collector.finish(pool);
+                if (!out.complete(b)) {
+                    pool.give(b.bytes()); // the deadline won
+                }
             } catch (ScrapeException e) {
                 out.completeExceptionally(e);
             }
         });
-        return out;
-    }
-
-    private void authorize(HttpRequest.Builder rb) throws IOException {
-        if (config.basicAuth() != null) {
-            HttpClientConfig.BasicAuth a = config.basicAuth();
-            String user = a.usernameFile().isEmpty() ? a.username() : Files.readString(Path.of(a.usernameFile())).trim();
-            String pass = a.passwordFile().isEmpty() ? a.password() : Files.readString(Path.of(a.passwordFile())).trim();
-            rb.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
-        } else if (config.authorization() != null) {
-            HttpClientConfig.Authorization a = config.authorization();
-            String cred = a.credentialsFile().isEmpty() ? a.credentials() : Files.readString(Path.of(a.credentialsFile())).trim();
-            rb.header("Authorization", a.type() + " " + cred);
-        }
     }
 
     private static ScrapeException translate(Throwable err, Duration timeout) {
-        Throwable t = err;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
-            && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = ConfiguredHttpClient.unwrap(err);
         if (t instanceof ScrapeException s) {
             return s;
         }
@@ -230,11 +156,7 @@ final class HttpFetcher {
         if (t instanceof HttpTimeoutException) {
             return new ScrapeException("context deadline exceeded (timeout " + io.gnomon.scrape.config.Durations.format(timeout) + ")");
         }
-        if (t instanceof java.net.ConnectException) {
-            return new ScrapeException("connection refused" + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-        }
-        String msg = t.getMessage();
-        return new ScrapeException(t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg), t);
+        return new ScrapeException(ConfiguredHttpClient.describe(t), t);
     }
 
     private static String reason(int status) {

@@ -149,7 +149,8 @@ final class ScrapeLoop {
         boolean reschedule = !t.interval().equals(target.interval());
         if (!Objects.equals(c.metricRelabelConfigs(), config.metricRelabelConfigs()) || c.honorLabels() != config.honorLabels()
             || c.labelLimit() != config.labelLimit() || c.labelNameLengthLimit() != config.labelNameLengthLimit()
-            || c.labelValueLengthLimit() != config.labelValueLengthLimit() || !t.labels().equals(target.labels())) {
+            || c.labelValueLengthLimit() != config.labelValueLengthLimit() || !t.labels().equals(target.labels())
+            || c.legacyNameValidation() != config.legacyNameValidation()) {
             generation++;
         }
         target = t;
@@ -188,7 +189,7 @@ final class ScrapeLoop {
             ScrapeConfig c = config;
             long limit = c.bodySizeLimit() > 0 ? c.bodySizeLimit() : maxBodyBytes;
             try {
-                f = fetcher.fetch(target.url(), target.timeout(), limit, c.enableCompression());
+                f = fetcher.fetch(target.url(), target.timeout(), limit, c.enableCompression(), c.accept());
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(new ScrapeException(e.getMessage(), e));
             }
@@ -288,13 +289,17 @@ final class ScrapeLoop {
     }
 
     private void appendBody(Appender app, Body body, long ts, Counts n) {
-        String ct = body.contentType().toLowerCase(java.util.Locale.ROOT);
-        boolean om = ct.startsWith("application/openmetrics-text");
-        if (!ct.isEmpty() && !om && !ct.startsWith("text/plain")) {
-            throw new ScrapeException("received unsupported Content-Type \"" + body.contentType()
-                + "\"; Gnomon reads text/plain (0.0.4, 1.0.0) and application/openmetrics-text");
-        }
         ScrapeConfig c = config;
+        String ct = body.contentType().toLowerCase(java.util.Locale.ROOT).trim();
+        boolean om = ct.startsWith("application/openmetrics-text");
+        boolean known = om || ct.startsWith("text/plain");
+        if (!known && !c.fallbackProtocol().isEmpty()) {
+            // fallback_scrape_protocol: a blank or unknown Content-Type is read as that protocol
+            om = c.fallbackProtocol().startsWith("OpenMetrics");
+        } else if (!ct.isEmpty() && !known) {
+            throw new ScrapeException("received unsupported Content-Type \"" + body.contentType()
+                + "\"; Gnomon reads text/plain (0.0.4, 1.0.0) and application/openmetrics-text (set fallback_scrape_protocol to read others)");
+        }
         Target tg = target;
         long sampleLimit = c.sampleLimit();
         boolean honorTs = c.honorTimestamps();
@@ -324,8 +329,11 @@ final class ScrapeLoop {
             int x = cache.get(buf, s, end, h);
             boolean isNew = false;
             if (x < 0) {
+                // Resolved before it is cached: a series that fails a limit or the name validation
+                // must fail the next scrape too, not come back as "dropped by relabeling".
+                Labels resolved = resolveLabels(p, tg, c);
                 x = cache.add(buf, s, end, h);
-                cache.labels(x, resolveLabels(p, tg, c));
+                cache.labels(x, resolved);
                 cache.generation(x, generation);
                 isNew = true;
             } else if (cache.generation(x) != generation) {
@@ -357,7 +365,7 @@ final class ScrapeLoop {
             if (isNew) {
                 n.seriesAdded++;
             }
-            if (!explicit && cache.lastSeen(x) != iter) {
+            if ((!explicit || c.trackTimestampsStaleness()) && cache.lastSeen(x) != iter) {
                 cache.lastSeen(x, iter);
                 curSeen.add(x);
             }
@@ -436,8 +444,28 @@ final class ScrapeLoop {
         if (res.metricName().isEmpty()) {
             throw new ScrapeException("missing metric name (__name__ label) after relabeling: " + res);
         }
+        if (c.legacyNameValidation() && !legacyNames(res)) {
+            throw new ScrapeException("invalid metric name or label names: " + res);
+        }
         checkLimits(res, c);
         return res;
+    }
+
+    /** {@code metric_name_validation_scheme: legacy}: [a-zA-Z_:][a-zA-Z0-9_:]* names, [a-zA-Z_][a-zA-Z0-9_]* labels. */
+    static boolean legacyNames(Labels l) {
+        String name = l.metricName();
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (!(ch == '_' || ch == ':' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (i > 0 && ch >= '0' && ch <= '9'))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < l.size(); i++) {
+            if (!l.name(i).equals(Labels.METRIC_NAME) && !Labels.isLegacyName(l.name(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkLimits(Labels l, ScrapeConfig c) {

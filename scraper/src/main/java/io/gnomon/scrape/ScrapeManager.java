@@ -140,13 +140,22 @@ public final class ScrapeManager implements AutoCloseable {
         return out;
     }
 
+    /** Dropped targets per pool (all of them, also those {@code keep_dropped_targets} does not list), in configuration order. */
+    public synchronized Map<String, Integer> droppedTargetCounts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ScrapePool> e : pools.entrySet()) {
+            out.put(e.getKey(), e.getValue().droppedTargetCount());
+        }
+        return out;
+    }
+
     /** The pool names, in configuration order. */
     public synchronized List<String> scrapePools() {
         return new ArrayList<>(pools.keySet());
     }
 
     HttpFetcher fetcher(ScrapeConfig c) {
-        return new HttpFetcher(c.http(), "https".equals(c.scheme()), pool, timer, options.userAgent(), httpIo);
+        return new HttpFetcher(c.http(), "https".equals(c.scheme()), pool, timer, options.userAgent(), httpIo, System.getenv());
     }
 
     ScrapeLoop newLoop(Target t, ScrapeConfig c, HttpFetcher f) {

@@ -29,6 +29,7 @@ final class ScrapePool {
     private final List<AutoCloseable> providers = new ArrayList<>();
     private Map<Long, ScrapeLoop> loops = new LinkedHashMap<>();
     private volatile List<DroppedTarget> dropped = List.of();
+    private volatile int droppedCount;
     private volatile List<Target> active = List.of();
     private final TargetBuilder builder = new TargetBuilder();
     private boolean stopped;
@@ -152,7 +153,10 @@ final class ScrapePool {
             l.forceError(limitError);
         }
         active = List.copyOf(targets);
-        dropped = List.copyOf(drops);
+        droppedCount = drops.size();
+        // keep_dropped_targets: only so many are kept for the targets API; all are counted
+        long keep = config.keepDroppedTargets();
+        dropped = List.copyOf(keep > 0 && drops.size() > keep ? drops.subList(0, (int) keep) : drops);
     }
 
     List<Target> activeTargets() {
@@ -173,6 +177,11 @@ final class ScrapePool {
 
     List<DroppedTarget> droppedTargets() {
         return dropped;
+    }
+
+    /** How many targets relabeling dropped, including those {@code keep_dropped_targets} does not keep. */
+    int droppedTargetCount() {
+        return droppedCount;
     }
 
     /** Stops discovery and every loop; with {@code stale}, the loops write end-of-run stale markers. */

@@ -142,6 +142,62 @@ class ScrapeLoopTest {
         assertTrue(l.target().lastError().startsWith("label_value_length_limit exceeded"), l.target().lastError());
         scrape(l, 3000, TEXT, "a{x=\"12345\"} 1\n");
         assertEquals("", l.target().lastError());
+        // a series over a limit fails every scrape that exposes it, not only the first
+        scrape(l, 4000, TEXT, "a{x=\"1\",y=\"2\"} 1\n");
+        scrape(l, 5000, TEXT, "a{x=\"1\",y=\"2\"} 1\n");
+        assertTrue(l.target().lastError().startsWith("label_limit exceeded"), l.target().lastError());
+    }
+
+    @Test
+    void legacyNameValidationFailsScrapesWithUtf8Names() {
+        ScrapeLoop l = loop("  - job_name: j\n    metric_name_validation_scheme: legacy\n    static_configs:\n      - targets: ['h:1']\n");
+        scrape(l, 1000, TEXT, "ok:name{a=\"1\"} 1\n");
+        assertEquals("", l.target().lastError());
+        for (long t : new long[] {2000, 3000}) {
+            scrape(l, t, TEXT, "{\"my.metric\"} 1\n");
+            assertTrue(l.target().lastError().startsWith("invalid metric name or label names: "), l.target().lastError());
+        }
+        scrape(l, 4000, TEXT, "ok{\"bad.label\"=\"1\"} 1\n");
+        assertTrue(l.target().lastError().startsWith("invalid metric name or label names: "), l.target().lastError());
+        ScrapeLoop utf8 = loop(JOB);
+        scrape(utf8, 1000, TEXT, "{\"my.metric\"} 1\n");
+        assertEquals("", utf8.target().lastError());
+    }
+
+    @Test
+    void trackTimestampsStalenessMarksSeriesWithOwnTimestamps() {
+        ScrapeLoop tracked = loop("  - job_name: j\n    track_timestamps_staleness: true\n    static_configs:\n      - targets: ['h:1']\n");
+        scrape(tracked, 1000, TEXT, "a 1 900\n");
+        scrape(tracked, 2000, TEXT, "b 1\n");
+        assertTrue(StaleNaN.is(storage.last("__name__", "a", "job", "j", "instance", "h:1").v()));
+        ScrapeLoop untracked = loop("  - job_name: k\n    static_configs:\n      - targets: ['h:1']\n");
+        scrape(untracked, 1000, TEXT, "c 1 900\n");
+        scrape(untracked, 2000, TEXT, "d 1\n");
+        assertEquals(1.0, storage.last("__name__", "c", "job", "k", "instance", "h:1").v()); // the default: no marker
+    }
+
+    @Test
+    void fallbackScrapeProtocolReadsBlankAndUnknownContentTypes() {
+        ScrapeLoop l = loop("  - job_name: j\n    fallback_scrape_protocol: OpenMetricsText1.0.0\n    static_configs:\n      - targets: ['h:1']\n");
+        scrape(l, 1000, "application/octet-stream", "# TYPE a counter\na_total 1\n# EOF\n");
+        assertEquals("", l.target().lastError());
+        assertEquals(1.0, storage.last("__name__", "a_total", "job", "j", "instance", "h:1").v());
+        ScrapeLoop strict = loop(JOB);
+        scrape(strict, 1000, "application/octet-stream", "a 1\n");
+        assertTrue(strict.target().lastError().startsWith("received unsupported Content-Type"), strict.target().lastError());
+    }
+
+    @Test
+    void acceptHeaderFollowsScrapeProtocolsAndEscaping() {
+        ScrapeConfig def = ConfigLoader.parse("t.yml", "scrape_configs:\n" + JOB, Path.of(".")).scrapeConfigs().get(0);
+        assertEquals(HttpFetcher.ACCEPT, def.accept());
+        ScrapeConfig c = ConfigLoader.parse("t.yml", "global:\n  scrape_protocols: [PrometheusText1.0.0, PrometheusText0.0.4]\n"
+            + "  metric_name_validation_scheme: legacy\nscrape_configs:\n" + JOB, Path.of(".")).scrapeConfigs().get(0);
+        assertEquals("text/plain;version=1.0.0;escaping=underscores;q=0.6,text/plain;version=0.0.4;q=0.5,*/*;q=0.4", c.accept());
+        assertTrue(c.legacyNameValidation());
+        ScrapeConfig dots = ConfigLoader.parse("t.yml", "scrape_configs:\n" + JOB + "    metric_name_escaping_scheme: dots\n"
+            + "    scrape_protocols: [OpenMetricsText1.0.0]\n", Path.of(".")).scrapeConfigs().get(0);
+        assertEquals("application/openmetrics-text;version=1.0.0;escaping=dots;q=0.6,*/*;q=0.5", dots.accept());
     }
 
     @Test

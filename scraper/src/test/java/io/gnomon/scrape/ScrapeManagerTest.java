@@ -247,6 +247,15 @@ class ScrapeManagerTest {
         assertEquals(1, manager.droppedTargets().size());
         assertEquals("a:1", manager.droppedTargets().get(0).discoveredLabels().get("__address__"));
         assertEquals("d", manager.droppedTargets().get(0).discoveredLabels().get("job"));
+        assertEquals(java.util.Map.of("d", 1), manager.droppedTargetCounts());
+    }
+
+    @Test
+    void keepDroppedTargetsLimitsTheListNotTheCount() throws Exception {
+        manager.apply(config("  - job_name: d\n    keep_dropped_targets: 2\n    static_configs:\n      - targets: ['a:1', 'a:2', 'a:3', 'b:4']\n"
+            + "    relabel_configs:\n      - source_labels: [__address__]\n        regex: 'a:.*'\n        action: drop\n"));
+        assertEquals(2, manager.droppedTargets().size());
+        assertEquals(java.util.Map.of("d", 3), manager.droppedTargetCounts());
     }
 
     @Test

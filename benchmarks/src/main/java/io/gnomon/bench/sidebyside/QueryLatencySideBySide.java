@@ -307,7 +307,7 @@ public final class QueryLatencySideBySide {
         return t;
     }
 
-    private static void run(String... cmd) throws Exception {
+    static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -315,7 +315,7 @@ public final class QueryLatencySideBySide {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path target = to.resolve(from.relativize(p).toString());

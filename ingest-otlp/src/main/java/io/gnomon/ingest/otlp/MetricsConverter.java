@@ -39,7 +39,9 @@ import java.util.TreeMap;
  * <li>Gauge -> gauge; Sum monotonic -> counter ({@code _total}), non-monotonic -> gauge; Histogram
  *     -> {@code _bucket{le}}, {@code _sum}, {@code _count}; Summary -> {@code {quantile}},
  *     {@code _sum}, {@code _count}; ExponentialHistogram -> refused (until native histograms).
- * <li>Cumulative start time -> a zero at the start ({@link Appender#appendCreatedTimestamp}).
+ * <li>Cumulative start time -> a zero at the start ({@link Appender#appendCreatedTimestamp}) and
+ *     the start timestamp of the point's samples ({@link Appender#appendWithStartTimestamp}) for
+ *     monotonic sums, histograms and summaries (_sum, _count).
  *     Delta sums and histograms go through the {@link DeltaStore}.
  * <li>{@code FLAG_NO_RECORDED_VALUE} -> a stale marker on every series of the point.
  * <li>Exemplars with {@code trace_id}/{@code span_id} labels (hex) and their filtered attributes,
@@ -92,6 +94,13 @@ final class MetricsConverter {
     static final class Cached {
         final Labels[] labels;
         final long[] refs;
+        /**
+         * The start time (ns) whose created-timestamp zero this request already handled for the
+         * series, and the request it was in: later points of the stream in the same request skip
+         * the call. Scoped to one request, because a refused request is rolled back whole.
+         */
+        long ctStartNanos;
+        int ctRequest = -1;
 
         Cached(Labels[] labels) {
             this.labels = labels;
@@ -100,6 +109,8 @@ final class MetricsConverter {
     }
 
     private Appender app;
+    /** Counts requests, for {@link Cached#ctRequest}. */
+    private int request;
     private Outcome outcome;
     private DeltaStore.Undo undo;
     private long nowMillis;
@@ -122,6 +133,7 @@ final class MetricsConverter {
     /** Appends everything of {@code req}; refusals go to {@code outcome}, delta changes to {@code undo}. */
     void convert(ExportMetricsServiceRequest req, Appender app, Outcome outcome, DeltaStore.Undo undo, long nowMillis) {
         this.app = app;
+        this.request++;
         this.outcome = outcome;
         this.undo = undo;
         this.nowMillis = nowMillis;
@@ -133,6 +145,7 @@ final class MetricsConverter {
     /** Starts a request decoded by {@link WireConverter}. */
     void begin(Appender app, Outcome outcome, DeltaStore.Undo undo, long nowMillis) {
         this.app = app;
+        this.request++;
         this.outcome = outcome;
         this.undo = undo;
         this.nowMillis = nowMillis;
@@ -602,9 +615,21 @@ final class MetricsConverter {
         } else {
             ref = c.refs[0];
             if (counter && startNanos != 0) {
-                ref = app.appendCreatedTimestamp(ref, l, t, millis(startNanos));
+                // The start time is both a created-timestamp zero and the sample's start timestamp.
+                long ct = millis(startNanos);
+                if (c.ctRequest != request || c.ctStartNanos != startNanos) {
+                    ref = app.appendCreatedTimestamp(ref, l, t, ct);
+                    if (ct < t) {
+                        // Handled: from here on the series holds a sample after ct in this batch,
+                        // so the same start time is a no-op for the stream's later points.
+                        c.ctStartNanos = startNanos;
+                        c.ctRequest = request;
+                    }
+                }
+                ref = app.appendWithStartTimestamp(ref, l, ct, t, v);
+            } else {
+                ref = app.append(ref, l, t, v);
             }
-            ref = app.append(ref, l, t, v);
         }
         c.refs[0] = ref;
         return ref;
@@ -723,6 +748,9 @@ final class MetricsConverter {
         double count = unsigned(p.getCount());
         long[] refs = cached.refs.clone();
         long ctMillis = Long.MIN_VALUE;
+        // Start timestamp of the samples: a cumulative point's start time; not for delta points,
+        // which are accumulated into a cumulative series here.
+        long stMillis = 0;
         double[] values;
         if (deltaT) {
             long skey = streamKey(ls[ls.length - 1].hash());
@@ -745,6 +773,7 @@ final class MetricsConverter {
             values[buckets + 1] = count;
             if (p.getStartTimeUnixNano() != 0) {
                 ctMillis = millis(p.getStartTimeUnixNano());
+                stMillis = ctMillis;
             }
         }
         double cumulative = 0;
@@ -764,7 +793,7 @@ final class MetricsConverter {
             if (ctMillis != Long.MIN_VALUE) {
                 ref = app.appendCreatedTimestamp(ref, l, t, ctMillis);
             }
-            refs[i] = app.append(ref, l, t, v);
+            refs[i] = stMillis != 0 ? app.appendWithStartTimestamp(ref, l, stMillis, t, v) : app.append(ref, l, t, v);
         }
         if (deltaT) {
             histResult.setRefs(refs);
@@ -832,8 +861,10 @@ final class MetricsConverter {
             ref = 0;
             if (!stale && i >= nq && ct != Long.MIN_VALUE) {
                 ref = app.appendCreatedTimestamp(0, ls[i], t, ct);
+                ref = ct != 0 ? app.appendWithStartTimestamp(ref, ls[i], ct, t, v) : app.append(ref, ls[i], t, v);
+            } else {
+                ref = app.append(ref, ls[i], t, v);
             }
-            ref = app.append(ref, ls[i], t, v);
         }
         app.updateMetadata(ref, ls[nq + 1], md);
     }

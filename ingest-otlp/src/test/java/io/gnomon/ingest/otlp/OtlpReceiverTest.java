@@ -241,13 +241,20 @@ class OtlpReceiverTest {
                 sum("c", "s", true, false, point(T - 5000, t, r * 3, "k", "v")),
                 sum("d", "", true, true, point(t - 10_000, t, 2, "k", "v")),
                 sum("u", "", false, false, point(0, t, -r)),
-                histogram("h", "ms", r == 1, hpoint(t - 10_000, t, new double[] {1, 5}, new long[] {1, 2, r}, 4.5)));
+                histogram("h", "ms", r == 1, hpoint(t - 10_000, t, new double[] {1, 5}, new long[] {1, 2, r}, 4.5)),
+                // runs of points with the same attributes (reused from the previous point), broken
+                // by other series and by a superset of the attributes
+                gauge("batch", "", point(0, t, 1, "a", "1"), point(0, t + 1, 2, "a", "1"), point(0, t + 2, 3, "a", "2"),
+                    point(0, t + 3, 4, "a", "1"), point(0, t + 4, 5, "a", "1", "b", "x"), point(0, t + 5, 6, "a", "1"),
+                    point(0, t + 6, 7, "a", "2"), point(0, t + 7, 8, "a", "2")));
             assertEquals(200, send(req).status());
             byte[] b = com.google.protobuf.util.JsonFormat.printer().print(req).getBytes(StandardCharsets.UTF_8);
             assertEquals(200, json.handleHttp("application/json", null, b, 0, b.length).status());
         }
+        assertEquals(3, read(head, "batch").size());
+        assertEquals(24, read(head, "batch").values().stream().mapToInt(List::size).sum(), "8 points in each of 3 requests");
         for (String name : new String[] {"g_bytes", "c_seconds_total", "d_total", "u", "h_milliseconds_bucket",
-            "h_milliseconds_sum", "h_milliseconds_count", "target_info"}) {
+            "h_milliseconds_sum", "h_milliseconds_count", "target_info", "batch"}) {
             var a = read(head, name);
             var j = read(viaJson, name);
             assertEquals(j.keySet(), a.keySet(), name);

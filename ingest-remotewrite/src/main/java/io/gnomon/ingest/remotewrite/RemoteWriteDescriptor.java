@@ -83,6 +83,8 @@ public final class RemoteWriteDescriptor {
     // Sample, both versions.
     public static final int SAMPLE_VALUE = 1;
     public static final int SAMPLE_TIMESTAMP = 2;
+    /** io.prometheus.write.v2.Sample start_timestamp (ms; 0 = none), newer than created_timestamp. */
+    public static final int SAMPLE_START_TIMESTAMP = 3;
 
     // 2.0 Request.
     public static final int V2_REQUEST_SYMBOLS = 4;

@@ -37,6 +37,7 @@ final class RequestDecoder {
 
     private static final int SAMPLE_V = SAMPLE_VALUE << 3 | WT_FIXED64;
     private static final int SAMPLE_T = SAMPLE_TIMESTAMP << 3 | WT_VARINT;
+    private static final int SAMPLE_ST = SAMPLE_START_TIMESTAMP << 3 | WT_VARINT;
 
     /** Buffers above this size are not kept after a request, so one big request pins nothing. */
     private static final int KEEP_BUFFER_BYTES = 16 << 20;
@@ -178,7 +179,7 @@ final class RequestDecoder {
             switch (tag) {
                 case V1_SERIES_SAMPLES << 3 | WT_LEN -> {
                     int old = in.pushLimit(in.readLength());
-                    sample(ok, 0);
+                    sample(ok, 0, 0, false);
                     in.popLimit(old);
                 }
                 case V1_SERIES_EXEMPLARS << 3 | WT_LEN -> {
@@ -474,7 +475,7 @@ final class RequestDecoder {
             switch (tag) {
                 case V2_SERIES_SAMPLES << 3 | WT_LEN -> {
                     int old = in.pushLimit(in.readLength());
-                    sample(ok, first ? ct : 0);
+                    sample(ok, first ? ct : 0, ct, true);
                     first = false;
                     in.popLimit(old);
                 }
@@ -621,10 +622,17 @@ final class RequestDecoder {
         }
     }
 
-    /** One Sample message; appended when the series is valid, preceded by a created-timestamp zero. */
-    private void sample(boolean ok, long ct) {
+    /**
+     * One Sample message; appended when the series is valid, preceded by a created-timestamp zero
+     * ({@code ct}, the series' created_timestamp for its first sample). The sample is stored with
+     * a start timestamp: its own start_timestamp (field 3 of newer senders), else the series'
+     * created_timestamp {@code seriesCt}; 0 is none. Remote-write 1.0 ({@code v2} false) has no
+     * start timestamps.
+     */
+    private void sample(boolean ok, long ct, long seriesCt, boolean v2) {
         double v = 0;
         long t = 0;
+        long st = 0;
         // Fast path for the layout every encoder writes: value (tag 0x09, 8 bytes), timestamp
         // (tag 0x10, varint) and nothing else. Anything else takes the general loop.
         int p = in.pos();
@@ -640,8 +648,10 @@ final class RequestDecoder {
                 v = in.readDouble();
             } else if (tag == SAMPLE_T) {
                 t = in.readVarint64();
+            } else if (tag == SAMPLE_ST && v2) {
+                st = in.readVarint64();
             } else {
-                unknown("Sample", tag, 0b110);
+                unknown("Sample", tag, v2 ? 0b1110 : 0b110);
             }
         }
         if (!ok) {
@@ -654,7 +664,10 @@ final class RequestDecoder {
         if (ct != 0 && t != 0 && ct < t) {
             ref = app.appendCreatedTimestamp(ref, labels, t, ct);
         }
-        ref = app.append(ref, labels, t, v);
+        if (st == 0) {
+            st = seriesCt;
+        }
+        ref = st != 0 ? app.appendWithStartTimestamp(ref, labels, st, t, v) : app.append(ref, labels, t, v);
     }
 
     private void appendExemplar(boolean seriesOk, boolean labelsOk, double value, long ts) {

@@ -197,6 +197,12 @@ final class Payloads {
             return this;
         }
 
+        /** A sample with the Sample message's start_timestamp field (newer remote-write 2.0 senders). */
+        Series sampleWithStart(long t, double v, long st) {
+            m.msg(V2_SERIES_SAMPLES, Payloads.sample(t, v).varint(SAMPLE_START_TIMESTAMP, st));
+            return this;
+        }
+
         Series histogram(long t) {
             m.msg(V2_SERIES_HISTOGRAMS, Payloads.histogram(t));
             return this;

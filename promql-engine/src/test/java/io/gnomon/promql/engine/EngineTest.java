@@ -37,6 +37,34 @@ class EngineTest {
         app.commit();
     }
 
+    /**
+     * Start timestamps are read only when the option is on (Prometheus's use-start-timestamps
+     * feature, off by default): a delta series whose every sample starts at the previous one.
+     */
+    @Test
+    void startTimestampsAreUsedOnlyWhenEnabled() {
+        Head h = new Head(HeadOptions.defaults());
+        Appender app = h.appender();
+        Labels l = Labels.of("__name__", "d_total");
+        long ref = 0;
+        for (int k = 1; k <= 10; k++) {
+            ref = app.appendWithStartTimestamp(ref, l, (k - 1) * 60_000L, k * 60_000L, 60);
+        }
+        app.commit();
+        QueryOptions off = QueryOptions.defaults();
+        QueryOptions on = off.withStartTimestamps(true);
+        Vector plain = assertInstanceOf(Vector.class, engine.instantQuery(h, "increase(d_total[5m])", 600_000, off).value());
+        assertEquals(0.0, plain.v(0), "without start timestamps a constant series never increases");
+        Vector st = assertInstanceOf(Vector.class, engine.instantQuery(h, "increase(d_total[5m])", 600_000, on).value());
+        assertEquals(300.0, st.v(0), 1e-9);
+        assertEquals(0, ((Vector) engine.instantQuery(h, "start_timestamp(d_total)", 600_000, off).value()).size());
+        Vector starts = assertInstanceOf(Vector.class, engine.instantQuery(h, "start_timestamp(d_total)", 600_000, on).value());
+        assertEquals(540.0, starts.v(0));
+        // A subquery's points carry no start timestamps, even with the option on.
+        Vector sub = assertInstanceOf(Vector.class, engine.instantQuery(h, "increase(d_total[5m:1m])", 600_000, on).value());
+        assertEquals(0.0, sub.v(0));
+    }
+
     /** The sample limit also covers intermediate results: inputs and result are held together. */
     @Test
     void maxSamplesCountsIntermediateResults() {

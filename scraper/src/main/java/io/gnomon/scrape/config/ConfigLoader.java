@@ -184,9 +184,102 @@ public final class ConfigLoader {
             }
             external = b.build();
         }
+        refuseUnsupported(f, "global");
+        if (f.has("query_log_file") && !f.string("query_log_file", "").isEmpty()) {
+            throw f.get("query_log_file").error("query_log_file is not supported by Gnomon yet (queries would silently not be logged)");
+        }
+        if (f.has("rule_query_offset")) {
+            f.get("rule_query_offset").duration(); // rules are accepted and not evaluated yet, like evaluation_interval
+        }
+        f.bool("always_scrape_classic_histograms", false); // classic histograms are always kept: no native ones are scraped
+        String validation = f.string("metric_name_validation_scheme", "utf8");
+        if (validation.isEmpty()) {
+            validation = "utf8";
+        }
+        if (!validation.equals("utf8") && !validation.equals("legacy")) {
+            throw f.get("metric_name_validation_scheme").error("unknown global name validation method specified, must be either '', 'legacy' or 'utf8', got " + validation);
+        }
+        String escaping = escaping(f, validation, "global");
         return new GlobalConfig(interval, timeout, eval, external, f.uint("sample_limit", 0), f.uint("label_limit", 0),
             f.uint("label_name_length_limit", 0), f.uint("label_value_length_limit", 0),
-            bytes(f, "body_size_limit", 0), f.uint("target_limit", 0));
+            bytes(f, "body_size_limit", 0), f.uint("target_limit", 0), f.uint("keep_dropped_targets", 0),
+            scrapeProtocols(f.get("scrape_protocols")), validation, escaping);
+    }
+
+    /** Prometheus 3's scrape protocols and the media type each asks for. */
+    static final Map<String, String> SCRAPE_PROTOCOLS = Map.of(
+        "PrometheusProto", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
+        "PrometheusText0.0.4", "text/plain;version=0.0.4",
+        "PrometheusText1.0.0", "text/plain;version=1.0.0",
+        "OpenMetricsText0.0.1", "application/openmetrics-text;version=0.0.1",
+        "OpenMetricsText1.0.0", "application/openmetrics-text;version=1.0.0");
+    static final List<String> DEFAULT_SCRAPE_PROTOCOLS = List.of("OpenMetricsText1.0.0", "OpenMetricsText0.0.1",
+        "PrometheusText1.0.0", "PrometheusText0.0.4");
+    private static final String PROTOCOL_NAMES = "[OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 PrometheusText1.0.0]";
+
+    private static List<String> scrapeProtocols(Node n) {
+        List<String> out = new ArrayList<>();
+        for (Node p : n.list()) {
+            String v = p.string();
+            if (!SCRAPE_PROTOCOLS.containsKey(v)) {
+                throw p.error("unknown scrape protocol " + v + ", supported: " + PROTOCOL_NAMES);
+            }
+            if (out.contains(v)) {
+                throw p.error("duplicated protocol in scrape_protocols, got " + out + " and " + v);
+            }
+            if (v.equals("PrometheusProto")) {
+                throw p.error("scrape protocol PrometheusProto is not supported by Gnomon (it parses the text and OpenMetrics formats only)");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static String escaping(Node.Fields f, String validation, String where) {
+        String escaping = f.string("metric_name_escaping_scheme", "");
+        if (escaping.isEmpty()) {
+            return "";
+        }
+        if (!List.of("allow-utf-8", "underscores", "dots", "values").contains(escaping)) {
+            throw f.get("metric_name_escaping_scheme").error("unknown " + where + " name escaping method specified, must be one of '', 'allow-utf-8', 'underscores', 'dots', or 'values', got " + escaping);
+        }
+        if (escaping.equals("allow-utf-8") && validation.equals("legacy")) {
+            throw f.get("metric_name_escaping_scheme").error("metric_name_escaping_scheme cannot be set to 'allow-utf-8' while metric_name_validation_scheme is not set to UTF8");
+        }
+        return escaping;
+    }
+
+    /** The {@code Accept} header for the protocols in order of preference, as Prometheus 3 builds it. */
+    static String accept(List<String> protocols, String escaping) {
+        StringBuilder sb = new StringBuilder();
+        int weight = SCRAPE_PROTOCOLS.size() + 1;
+        for (String p : protocols) {
+            sb.append(SCRAPE_PROTOCOLS.get(p));
+            if (p.equals("PrometheusText1.0.0") || p.equals("OpenMetricsText1.0.0")) {
+                sb.append(";escaping=").append(escaping);
+            }
+            sb.append(";q=0.").append(weight--).append(',');
+        }
+        return sb.append("*/*;q=0.").append(weight).toString();
+    }
+
+    /**
+     * Settings Prometheus 3 has that Gnomon cannot honour: refused by name when they ask for
+     * something (a value other than the default), so that nothing is silently not done.
+     */
+    private static void refuseUnsupported(Node.Fields f, String where) {
+        if (f.has("scrape_failure_log_file") && !f.string("scrape_failure_log_file", "").isEmpty()) {
+            throw f.get("scrape_failure_log_file").error("scrape_failure_log_file is not supported by Gnomon yet; scrape failures are in the targets API (lastError) and the log");
+        }
+        if (f.bool("convert_classic_histograms_to_nhcb", false)) {
+            throw f.get("convert_classic_histograms_to_nhcb").error("convert_classic_histograms_to_nhcb: true is not supported by Gnomon (no native histograms from scrapes)");
+        }
+        if (f.bool("scrape_native_histograms", false)) {
+            throw f.get("scrape_native_histograms").error("scrape_native_histograms: true is not supported by Gnomon (it scrapes the text and OpenMetrics formats, which carry no native histograms)");
+        }
+        if (where.equals("global") && f.bool("extra_scrape_metrics", false)) {
+            throw f.get("extra_scrape_metrics").error("extra_scrape_metrics: true is not supported by Gnomon yet");
+        }
     }
 
     private long bytes(Node.Fields f, String key, long def) {
@@ -280,13 +373,53 @@ public final class ConfigLoader {
         }
         List<RelabelConfig> relabel = relabelConfigs(f.get("relabel_configs"));
         List<RelabelConfig> metricRelabel = relabelConfigs(f.get("metric_relabel_configs"));
+        refuseUnsupported(f, "scrape");
+        // Only native histograms are affected by these; text and OpenMetrics scrapes carry none.
+        f.uint("native_histogram_bucket_limit", 0);
+        if (f.has("native_histogram_min_bucket_factor")) {
+            try {
+                Double.parseDouble(f.string("native_histogram_min_bucket_factor", "0"));
+            } catch (NumberFormatException e) {
+                throw f.get("native_histogram_min_bucket_factor").error("cannot unmarshal `"
+                    + f.string("native_histogram_min_bucket_factor", "") + "` into float64");
+            }
+        }
+        f.bool("scrape_classic_histograms", false);
+        f.bool("always_scrape_classic_histograms", false);
+        String validation = f.string("metric_name_validation_scheme", "");
+        if (validation.isEmpty()) {
+            validation = g.nameValidation();
+        }
+        if (!validation.equals("utf8") && !validation.equals("legacy")) {
+            throw f.get("metric_name_validation_scheme").error("unknown scrape config name validation method specified, must be either '', 'legacy' or 'utf8', got " + validation);
+        }
+        String escaping = escaping(f, validation, "scrape config");
+        if (escaping.isEmpty()) {
+            escaping = !g.nameEscaping().isEmpty() && !(validation.equals("legacy") && g.nameEscaping().equals("allow-utf-8"))
+                ? g.nameEscaping() : validation.equals("legacy") ? "underscores" : "allow-utf-8";
+        }
+        List<String> protocols = scrapeProtocols(f.get("scrape_protocols"));
+        if (protocols.isEmpty()) {
+            protocols = g.scrapeProtocols().isEmpty() ? DEFAULT_SCRAPE_PROTOCOLS : g.scrapeProtocols();
+        }
+        String fallback = f.string("fallback_scrape_protocol", "");
+        if (!fallback.isEmpty()) {
+            if (!SCRAPE_PROTOCOLS.containsKey(fallback)) {
+                throw f.get("fallback_scrape_protocol").error("invalid fallback_scrape_protocol for scrape config with job name \"" + job
+                    + "\": unknown scrape protocol " + fallback + ", supported: " + PROTOCOL_NAMES);
+            }
+            if (fallback.equals("PrometheusProto")) {
+                throw f.get("fallback_scrape_protocol").error("fallback_scrape_protocol PrometheusProto is not supported by Gnomon (it parses the text and OpenMetrics formats only)");
+            }
+        }
         return new ScrapeConfig(job, interval, timeout, f.string("metrics_path", "/metrics"), scheme, params,
             f.bool("honor_labels", false), f.bool("honor_timestamps", true), statics, files, https, relabel,
             metricRelabel, f.uint("sample_limit", g.sampleLimit()), f.uint("label_limit", g.labelLimit()),
             f.uint("label_name_length_limit", g.labelNameLengthLimit()),
             f.uint("label_value_length_limit", g.labelValueLengthLimit()),
             bytes(f, "body_size_limit", g.bodySizeLimit()), f.uint("target_limit", g.targetLimit()), httpClient(f),
-            f.bool("enable_compression", true));
+            f.bool("enable_compression", true), accept(protocols, escaping), fallback, validation.equals("legacy"),
+            f.bool("track_timestamps_staleness", false), f.uint("keep_dropped_targets", g.keepDroppedTargets()));
     }
 
     private String resolve(String p) {
@@ -351,62 +484,154 @@ public final class ConfigLoader {
         if (basic != null && auth != null) {
             throw f.get("basic_auth").error("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
         }
+        HttpClientConfig.OAuth2 oauth2 = null;
         if (f.has("oauth2")) {
-            throw f.get("oauth2").error("oauth2 is not supported by Gnomon yet");
+            if (f.has("bearer_token") || f.has("bearer_token_file")) {
+                throw f.get("oauth2").error("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+            }
+            if (basic != null || auth != null) {
+                throw f.get("oauth2").error("at most one of basic_auth, oauth2 & authorization must be configured");
+            }
+            oauth2 = oauth2(f.get("oauth2"));
         }
-        HttpClientConfig.TlsConfig tls = HttpClientConfig.TlsConfig.NONE;
-        if (f.has("tls_config")) {
-            Node.Fields t = f.get("tls_config").fields(Node.keys("ca", "ca_file", "cert", "cert_file", "key", "key_file",
-                "server_name", "insecure_skip_verify", "min_version", "max_version"));
-            if (t.has("ca") && t.has("ca_file")) {
-                throw f.get("tls_config").error("at most one of ca and ca_file must be configured");
+        HttpClientConfig.TlsConfig tls = f.has("tls_config") ? tlsConfig(f.get("tls_config")) : HttpClientConfig.TlsConfig.NONE;
+        return new HttpClientConfig(basic, auth, oauth2, tls, f.bool("follow_redirects", true), f.bool("enable_http2", true),
+            proxy(f));
+    }
+
+    private HttpClientConfig.OAuth2 oauth2(Node n) {
+        Node.Fields o = n.fields(Node.keys("client_id", "client_secret", "client_secret_file", "scopes", "token_url",
+            "endpoint_params", "tls_config", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header"));
+        if (o.string("client_id", "").isEmpty()) {
+            throw n.error("oauth2 client_id must be configured");
+        }
+        String tokenUrl = o.string("token_url", "");
+        if (tokenUrl.isEmpty()) {
+            throw n.error("oauth2 token_url must be configured");
+        }
+        if (o.has("client_secret") && o.has("client_secret_file")) {
+            throw n.error("at most one of oauth2 client_secret & client_secret_file must be configured");
+        }
+        if (!o.has("client_secret") && !o.has("client_secret_file")) {
+            throw n.error("either oauth2 client_secret or client_secret_file must be configured");
+        }
+        httpUrl(o.get("token_url"), "oauth2 token_url");
+        Map<String, String> params = new LinkedHashMap<>();
+        if (o.has("endpoint_params")) {
+            for (Map.Entry<String, Node> e : o.get("endpoint_params").entries().entrySet()) {
+                params.put(e.getKey(), e.getValue().string());
             }
-            if (t.has("cert") && t.has("cert_file")) {
-                throw f.get("tls_config").error("at most one of cert and cert_file must be configured");
+        }
+        HttpClientConfig.TlsConfig tls = o.has("tls_config") ? tlsConfig(o.get("tls_config")) : HttpClientConfig.TlsConfig.NONE;
+        return new HttpClientConfig.OAuth2(o.string("client_id", ""), o.string("client_secret", ""),
+            resolve(o.string("client_secret_file", "")), o.strings("scopes"), tokenUrl, params, tls, proxy(o));
+    }
+
+    /** An absolute http or https URL with a host. */
+    private static java.net.URI httpUrl(Node n, String what) {
+        String url = n.string();
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                throw n.error(what + " \"" + url + "\" must be an http or https URL");
             }
-            if (t.has("key") && t.has("key_file")) {
-                throw f.get("tls_config").error("at most one of key and key_file must be configured");
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                throw n.error("host is missing in " + what + " \"" + url + "\"");
             }
-            boolean hasCert = t.has("cert") || t.has("cert_file");
-            boolean hasKey = t.has("key") || t.has("key_file");
-            if (hasCert != hasKey) {
-                throw f.get("tls_config").error(hasCert ? "exactly one of key or key_file must be configured when a client certificate is configured"
-                    : "exactly one of cert or cert_file must be configured when a client key is configured");
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw n.error("invalid " + what + ": " + e.getMessage());
+        }
+    }
+
+    private HttpClientConfig.TlsConfig tlsConfig(Node n) {
+        Node.Fields t = n.fields(Node.keys("ca", "ca_file", "cert", "cert_file", "key", "key_file",
+            "server_name", "insecure_skip_verify", "min_version", "max_version"));
+        if (t.has("ca") && t.has("ca_file")) {
+            throw n.error("at most one of ca and ca_file must be configured");
+        }
+        if (t.has("cert") && t.has("cert_file")) {
+            throw n.error("at most one of cert and cert_file must be configured");
+        }
+        if (t.has("key") && t.has("key_file")) {
+            throw n.error("at most one of key and key_file must be configured");
+        }
+        boolean hasCert = t.has("cert") || t.has("cert_file");
+        boolean hasKey = t.has("key") || t.has("key_file");
+        if (hasCert != hasKey) {
+            throw n.error(hasCert ? "exactly one of key or key_file must be configured when a client certificate is configured"
+                : "exactly one of cert or cert_file must be configured when a client key is configured");
+        }
+        for (String v : new String[] {"min_version", "max_version"}) {
+            if (t.has(v) && !List.of("TLS10", "TLS11", "TLS12", "TLS13").contains(t.string(v, ""))) {
+                throw t.get(v).error("unknown TLS version: " + t.string(v, ""));
             }
-            if (hasCert) {
-                // Refused rather than ignored: a target expecting a client certificate would fail
-                // in a way that looks like a network problem.
-                throw f.get("tls_config").error("client certificates (cert, cert_file, key, key_file) are not supported by Gnomon yet");
-            }
-            for (String v : new String[] {"min_version", "max_version"}) {
-                if (t.has(v) && !List.of("TLS10", "TLS11", "TLS12", "TLS13").contains(t.string(v, ""))) {
-                    throw t.get(v).error("unknown TLS version: " + t.string(v, ""));
+        }
+        // As promtool check config: the client certificate and key files must exist. Their content
+        // is read (and re-read when it changes) by each scrape, and a bad file fails the scrape.
+        for (String k : new String[] {"cert_file", "key_file"}) {
+            if (t.has(k)) {
+                Path p = Path.of(resolve(t.string(k, "")));
+                if (!Files.isRegularFile(p)) {
+                    throw t.get(k).error("error checking client " + (k.equals("cert_file") ? "cert" : "key") + " file \""
+                        + t.string(k, "") + "\": no such file");
                 }
             }
-            tls = new HttpClientConfig.TlsConfig(resolve(t.string("ca_file", "")), t.string("ca", ""),
-                resolve(t.string("cert_file", "")), t.string("cert", ""), resolve(t.string("key_file", "")),
-                t.string("key", ""), t.string("server_name", ""), t.bool("insecure_skip_verify", false),
-                t.string("min_version", ""), t.string("max_version", ""));
         }
-        if (f.has("proxy_connect_header") || f.has("no_proxy") || f.has("proxy_from_environment")) {
-            // Accepted; the JDK client takes a plain proxy URL only.
-            if (f.has("no_proxy") && !f.has("proxy_url")) {
-                throw f.get("no_proxy").error("if no_proxy is configured, proxy_url must also be configured");
+        return new HttpClientConfig.TlsConfig(resolve(t.string("ca_file", "")), t.string("ca", ""),
+            resolve(t.string("cert_file", "")), t.string("cert", ""), resolve(t.string("key_file", "")),
+            t.string("key", ""), t.string("server_name", ""), t.bool("insecure_skip_verify", false),
+            t.string("min_version", ""), t.string("max_version", ""));
+    }
+
+    /**
+     * {@code proxy_url}, {@code no_proxy}, {@code proxy_from_environment}. The JDK client reaches
+     * targets through plain {@code http://} proxies only and cannot add headers to a CONNECT
+     * request, so {@code https://} and {@code socks5://} proxies, credentials in the proxy URL and
+     * {@code proxy_connect_header} are refused by name instead of being ignored.
+     */
+    private static HttpClientConfig.ProxyConfig proxy(Node.Fields f) {
+        String url = f.string("proxy_url", "");
+        boolean env = f.bool("proxy_from_environment", false);
+        String noProxy = f.string("no_proxy", "");
+        if (f.has("proxy_connect_header")) {
+            if (url.isEmpty() && !env) {
+                throw f.get("proxy_connect_header").error("if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured");
             }
+            f.get("proxy_connect_header").entries().values().forEach(Node::strings);
+            throw f.get("proxy_connect_header").error("proxy_connect_header is not supported by Gnomon: the JDK HTTP client cannot add headers to proxy CONNECT requests");
         }
-        String proxy = f.string("proxy_url", "");
-        if (!proxy.isEmpty()) {
+        if (env && !url.isEmpty()) {
+            throw f.get("proxy_from_environment").error("if proxy_from_environment is configured, proxy_url must not be configured");
+        }
+        if (env && f.has("no_proxy")) {
+            throw f.get("proxy_from_environment").error("if proxy_from_environment is configured, no_proxy must not be configured");
+        }
+        if (f.has("no_proxy") && url.isEmpty()) {
+            throw f.get("no_proxy").error("if no_proxy is configured, proxy_url must also be configured");
+        }
+        if (!url.isEmpty()) {
+            Node n = f.get("proxy_url");
+            java.net.URI u;
             try {
-                java.net.URI u = new java.net.URI(proxy);
-                if (u.getHost() == null) {
-                    throw f.get("proxy_url").error("invalid proxy URL \"" + proxy + "\"");
-                }
+                u = new java.net.URI(url);
             } catch (java.net.URISyntaxException e) {
-                throw f.get("proxy_url").error("invalid proxy URL: " + e.getMessage());
+                throw n.error("invalid proxy URL: " + e.getMessage());
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme();
+            if (!scheme.equals("http")) {
+                throw n.error("proxy_url scheme \"" + scheme + "\" is not supported by Gnomon (only http:// proxies; "
+                    + "the JDK HTTP client does not speak to https or socks5 proxies)");
+            }
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                throw n.error("invalid proxy URL \"" + url + "\": host is missing");
+            }
+            if (u.getRawUserInfo() != null) {
+                throw n.error("proxy_url with credentials is not supported by Gnomon (the JDK HTTP client does not send them to the proxy)");
             }
         }
-        return new HttpClientConfig(basic, auth, tls, f.bool("follow_redirects", true), f.bool("enable_http2", true),
-            proxy, Map.of());
+        return url.isEmpty() && noProxy.isEmpty() && !env ? HttpClientConfig.ProxyConfig.NONE
+            : new HttpClientConfig.ProxyConfig(url, noProxy, env);
     }
 
     private List<RelabelConfig> relabelConfigs(Node n) {

@@ -2,13 +2,13 @@ package io.gnomon.scrape.discovery;
 
 import io.gnomon.scrape.config.HttpSdConfig;
 import io.gnomon.scrape.config.TargetGroup;
+import io.gnomon.scrape.http.ConfiguredHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * {@code http_sd_configs}: target groups from a JSON endpoint, fetched every
  * {@code refresh_interval} (the response must be 200 with {@code application/json}; at most
  * {@link #MAX_BODY_BYTES}). A failed refresh keeps the previous groups and is logged. Each group
- * gets {@code __meta_url}.
+ * gets {@code __meta_url}. The block's HTTP settings (authorization, OAuth 2.0, TLS, proxies) are
+ * applied as for scrapes, by {@link ConfiguredHttpClient}.
  */
 public final class HttpDiscovery implements AutoCloseable {
 
@@ -29,7 +30,7 @@ public final class HttpDiscovery implements AutoCloseable {
     private final String id;
     private final HttpSdConfig config;
     private final DiscoveryListener listener;
-    private final HttpClient client;
+    private final ConfiguredHttpClient http;
     private volatile ScheduledFuture<?> task;
     private List<TargetGroup> last;
     private volatile String lastError = "";
@@ -38,8 +39,8 @@ public final class HttpDiscovery implements AutoCloseable {
         this.id = id;
         this.config = config;
         this.listener = listener;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(config.http().followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER).build();
+        this.http = new ConfiguredHttpClient(config.http(), config.url().startsWith("https:"), null, System.getenv(),
+            "Gnomon/http-sd");
     }
 
     public synchronized void start(ScheduledExecutorService timer) {
@@ -56,12 +57,12 @@ public final class HttpDiscovery implements AutoCloseable {
             HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(config.url())).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json")
                 .header("X-Prometheus-Refresh-Interval-Seconds", Long.toString(config.refreshInterval().toSeconds()));
-            var basic = config.http().basicAuth();
-            if (basic != null) {
-                rb.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (basic.username() + ":" + basic.password()).getBytes(StandardCharsets.UTF_8)));
-            } else if (config.http().authorization() != null) {
-                rb.header("Authorization", config.http().authorization().type() + " " + config.http().authorization().credentials());
+            HttpClient client;
+            try {
+                client = http.prepare(rb, Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable t = ConfiguredHttpClient.unwrap(e);
+                throw new IllegalArgumentException(t.getMessage(), t);
             }
             HttpResponse<java.io.InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
@@ -90,7 +91,8 @@ public final class HttpDiscovery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+            lastError = e instanceof java.io.IOException ? ConfiguredHttpClient.describe(e)
+                : e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.warning("http discovery " + id + " (" + config.url() + ") failed, keeping the previous targets: " + lastError);
         }
     }

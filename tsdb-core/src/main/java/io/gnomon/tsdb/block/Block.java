@@ -22,6 +22,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +38,10 @@ import java.util.List;
  *
  * <p>Thread-safe. Readers and queriers pin the block; {@link #close()} waits until every pinned
  * reader is closed before unmapping (reading unmapped memory would crash the JVM), and is
- * idempotent. {@link #delete} may run concurrently with queries: it swaps in a new tombstone set
+ * idempotent. The wait is bounded ({@link #CLOSE_WAIT}): a reader that is never closed (a leak)
+ * must not stop compaction and retention for good, so after the bound the block is closed without
+ * unmapping and the mappings are left to the garbage collector, which releases them once the last
+ * buffer is unreachable (the files may be deleted meanwhile: the pages stay valid). {@link #delete} may run concurrently with queries: it swaps in a new tombstone set
  * after the file is rewritten.
  */
 public final class Block implements BlockReader, Queryable, Closeable {
@@ -49,6 +54,10 @@ public final class Block implements BlockReader, Queryable, Closeable {
     private final long indexSize;
     private final long chunksSize;
     private volatile long tombstonesSize;
+
+    /** How long {@link #close()} waits for open readers before it gives up unmapping. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofMinutes(2);
+    private static final Logger LOG = Logger.getLogger(Block.class.getName());
 
     private final Object pinLock = new Object();
     private int pins;
@@ -239,29 +248,51 @@ public final class Block implements BlockReader, Queryable, Closeable {
         }
     }
 
-    /** Waits for every open reader and querier to close, then unmaps the files. Idempotent. */
+    /**
+     * Waits for every open reader and querier to close, then unmaps the files. Idempotent. After
+     * {@link #CLOSE_WAIT} with readers still open it logs them as leaked and returns without
+     * unmapping (see the class comment).
+     */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /** {@link #close()} with another bound on the wait; returns whether the files were unmapped. */
+    boolean close(java.time.Duration maxWait) {
+        int leaked;
         synchronized (pinLock) {
             if (closed) {
-                return;
+                return false;
             }
             closing = true;
             boolean interrupted = false;
+            long deadline = System.nanoTime() + maxWait.toNanos();
             while (pins > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
                 try {
-                    pinLock.wait();
+                    pinLock.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
             closed = true;
+            leaked = pins;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+        if (leaked > 0) {
+            LOG.log(Level.WARNING, "block closed with readers still open; its files stay mapped until they are"
+                + " garbage collected [dir={0}, openReaders={1}, waited={2}]", new Object[] {dir, leaked, maxWait});
+            return false;
+        }
         index.close();
         chunks.close();
+        return true;
     }
 
     /** Deletes the block's directory; the block must be closed first. */

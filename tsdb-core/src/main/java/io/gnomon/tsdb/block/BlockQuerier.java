@@ -8,6 +8,7 @@ import io.gnomon.tsdb.index.PostingsForMatchers;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.labels.Matcher;
 import io.gnomon.tsdb.storage.Querier;
+import io.gnomon.tsdb.storage.ComposedSampleIterator;
 import io.gnomon.tsdb.storage.SampleIterator;
 import io.gnomon.tsdb.storage.SelectHints;
 import io.gnomon.tsdb.storage.Series;
@@ -218,7 +219,7 @@ public final class BlockQuerier implements Querier {
      * samples outside {@code [from, to]}, deleted ones, and any whose timestamp does not exceed the
      * previous sample's (chunks of one series never overlap in a well-formed block).
      */
-    public static final class ChunkSeriesIterator implements SampleIterator {
+    public static final class ChunkSeriesIterator extends ComposedSampleIterator {
         private final ChunkReader reader;
         private final ChunkMeta[] metas;
         private final Intervals deleted;
@@ -229,10 +230,6 @@ public final class BlockQuerier implements Querier {
         private SampleIterator it;
         private SampleIterator reuse;
         private boolean emitted;
-        private long t;
-        private double v;
-        private boolean done;
-        private Throwable err;
 
         public ChunkSeriesIterator(ChunkReader reader, ChunkMeta[] metas, Intervals deleted, long from, long to) {
             this.reader = reader;
@@ -373,26 +370,6 @@ public final class BlockQuerier implements Querier {
                 return true;
             }
             return false;
-        }
-
-        private ValueType finish() {
-            done = true;
-            return ValueType.NONE;
-        }
-
-        @Override
-        public long atT() {
-            return t;
-        }
-
-        @Override
-        public double atV() {
-            return v;
-        }
-
-        @Override
-        public Throwable err() {
-            return err;
         }
     }
 }

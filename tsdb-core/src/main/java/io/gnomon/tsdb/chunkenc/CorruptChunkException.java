@@ -18,6 +18,11 @@ public final class CorruptChunkException extends RuntimeException {
         super(message, null, false, false);
     }
 
+    /** A start-timestamp stream ({@link StStream}) that does not decode; {@code detail} says where. */
+    static CorruptChunkException stStream(String detail) {
+        return new CorruptChunkException(detail);
+    }
+
     static CorruptChunkException tooShort(int length) {
         return new CorruptChunkException(
                 "chunk shorter than its 2-byte sample count header [length=" + length + "]");

@@ -50,6 +50,8 @@ public final class Head implements Appendable, Queryable, MetricSource {
     private final ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(RecordEncoder::new);
     final StripeSeries series = new StripeSeries();
     final MemPostings postings = new MemPostings();
+    /** Start timestamps of the series that have any (see {@link StColumns}). */
+    final StColumns startTimestamps = new StColumns();
     final ExemplarStorage exemplars;
     private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
 
@@ -244,7 +246,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
                 int k = 0;
                 for (int i = 0; i < n; i++) {
                     MemSeries s = batch[i];
-                    chunks[0] += s.truncateBefore(mint);
+                    chunks[0] += s.truncateBefore(mint, startTimestamps);
                     if (s.maxTime() < mint && series.removeIfUnused(s, mint)) {
                         pageDead[k++] = s.ref();
                         dead.add(s.ref());
@@ -330,7 +332,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
             }
             long deleted = 0;
             for (MemSeries s : hit) {
-                deleted += s.deleteRange(mint, maxt, options.chunkRange());
+                deleted += s.deleteRange(mint, maxt, options.chunkRange(), startTimestamps);
             }
             return deleted;
         } finally {

@@ -31,6 +31,11 @@ final class HeadAppender implements Appender {
     private long[] sV = new long[INITIAL];
     /** Marks created-timestamp zeros, which are stored but are not the caller's samples; lazily allocated. */
     private boolean[] sCt;
+    /**
+     * Start timestamps of the samples (0: none); allocated with the batch's first sample that has
+     * one, so batches without start timestamps carry no fourth array and log as before.
+     */
+    private long[] sSt;
     private int n;
     private MemSeries lastSeries;
     /** The ref {@link #lastSeries} was found by. */
@@ -75,6 +80,9 @@ final class HeadAppender implements Appender {
             sSeries = Arrays.copyOf(sSeries, cap);
             sT = Arrays.copyOf(sT, cap);
             sV = Arrays.copyOf(sV, cap);
+            if (sSt != null) {
+                sSt = Arrays.copyOf(sSt, cap);
+            }
         }
         sSeries[n] = s;
         sT[n] = t;
@@ -83,6 +91,19 @@ final class HeadAppender implements Appender {
         // Found by the caller's ref: answer it without reading the series (a cache miss per sample
         // when every sample is of another series).
         return resolvedByRef ? ref : s.ref();
+    }
+
+    @Override
+    public long appendWithStartTimestamp(long ref, Labels labels, long st, long t, double v) {
+        int before = n;
+        long r = append(ref, labels, t, v);
+        if (st != io.gnomon.tsdb.storage.SampleIterator.NO_START_TIMESTAMP && n > before) {
+            if (sSt == null) {
+                sSt = new long[sT.length];
+            }
+            sSt[n - 1] = st;
+        }
+        return r;
     }
 
     @Override
@@ -251,7 +272,8 @@ final class HeadAppender implements Appender {
                     long t = sT[i];
                     boolean ct = sCt != null && i < sCt.length && sCt[i];
                     int code = t < minValid ? Rejection.TOO_OLD.ordinal() + 1
-                        : s.append(t, Double.longBitsToDouble(sV[i]), chunkRange);
+                        : sSt == null ? s.append(t, Double.longBitsToDouble(sV[i]), chunkRange)
+                        : s.append(t, Double.longBitsToDouble(sV[i]), sSt[i], chunkRange, head.startTimestamps);
                     if (code < 0) {
                         if (ct) {
                             ctAppended++;
@@ -323,7 +345,26 @@ final class HeadAppender implements Appender {
                 if (!head.unlogged.isEmpty()) {
                     logNewSeries(enc);
                 }
-                if (n > 0) {
+                if (n > 0 && sSt != null) {
+                    // Start timestamps need their own record; the whole batch goes into it so
+                    // that each series' samples stay in one record, in order. Plain values: the
+                    // series' XOR base becomes the logged value, as replay sets it.
+                    enc.beginStSamples();
+                    for (int i = 0; i < n; i++) {
+                        MemSeries s = sSeries[i];
+                        prev[i] = s.walLastBits;
+                        enc.stSample(s.ref(), sT[i], Double.longBitsToDouble(sV[i]), sSt[i]);
+                        s.walLastBits = sV[i];
+                    }
+                    try {
+                        last = wal.submit(enc.buffer(), 0, enc.finish());
+                    } catch (RuntimeException e) {
+                        for (int i = n - 1; i >= 0; i--) {
+                            sSeries[i].walLastBits = prev[i];
+                        }
+                        throw e;
+                    }
+                } else if (n > 0) {
                     enc.beginXorSamples();
                     for (int i = 0; i < n; i++) {
                         MemSeries s = sSeries[i];
@@ -553,6 +594,7 @@ final class HeadAppender implements Appender {
         sT = null;
         sV = null;
         sCt = null;
+        sSt = null;
         exList = null;
         exSeries = null;
         mdList = null;

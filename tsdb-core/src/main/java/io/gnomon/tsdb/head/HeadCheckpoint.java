@@ -23,6 +23,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  *   <li>SAMPLES and XOR_SAMPLES: the samples of live series at or after {@code mint}, rewritten as
  *       plain SAMPLES (an XOR value is only meaningful after every earlier sample of its series,
  *       and the older ones are dropped);</li>
+ *   <li>ST_SAMPLES: the samples of live series at or after {@code mint}, with their start
+ *       timestamps, as ST_SAMPLES;</li>
  *   <li>EXEMPLARS: those of live series at or after {@code mint};</li>
  *   <li>METADATA: the newest entry per live series, once (emitted at the end);</li>
  *   <li>XOR_BASES: consumed; after the last record one XOR_BASES record gives every live series the
@@ -121,6 +123,7 @@ public final class HeadCheckpoint implements RecordFilter {
         switch (type) {
             case RecordDescriptor.SERIES -> enc.beginSeries();
             case RecordDescriptor.SAMPLES, RecordDescriptor.XOR_SAMPLES -> enc.beginSamples();
+            case RecordDescriptor.ST_SAMPLES -> enc.beginStSamples();
             case RecordDescriptor.EXEMPLARS -> enc.beginExemplars();
             case RecordDescriptor.TOMBSTONES -> enc.beginTombstones();
             case RecordDescriptor.METADATA, RecordDescriptor.XOR_BASES -> {
@@ -169,6 +172,7 @@ public final class HeadCheckpoint implements RecordFilter {
             switch (type) {
                 case RecordDescriptor.SERIES -> enc.beginSeries();
                 case RecordDescriptor.SAMPLES -> enc.beginSamples();
+                case RecordDescriptor.ST_SAMPLES -> enc.beginStSamples();
                 case RecordDescriptor.TOMBSTONES -> enc.beginTombstones();
                 default -> enc.beginExemplars();
             }
@@ -206,6 +210,23 @@ public final class HeadCheckpoint implements RecordFilter {
             }
             enc.sample(ref, t, v);
             approxPos += 20;
+            checkFlush();
+        }
+
+        @Override
+        public void stSample(long ref, long t, double v, long st) {
+            entries++;
+            if (!live(ref)) {
+                dropped++;
+                return;
+            }
+            putBits(ref, Double.doubleToRawLongBits(v));
+            if (t < mint) {
+                dropped++;
+                return;
+            }
+            enc.stSample(ref, t, v, st);
+            approxPos += 24;
             checkFlush();
         }
 

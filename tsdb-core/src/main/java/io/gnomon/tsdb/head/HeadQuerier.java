@@ -5,6 +5,7 @@ import io.gnomon.tsdb.index.PostingsForMatchers;
 import io.gnomon.tsdb.labels.Labels;
 import io.gnomon.tsdb.labels.Matcher;
 import io.gnomon.tsdb.storage.Querier;
+import io.gnomon.tsdb.storage.ComposedSampleIterator;
 import io.gnomon.tsdb.storage.SampleIterator;
 import io.gnomon.tsdb.storage.SelectHints;
 import io.gnomon.tsdb.storage.Series;
@@ -122,7 +123,7 @@ final class HeadQuerier implements Querier {
                 if (s == null) {
                     continue;
                 }
-                MemSeries.Snapshot snap = s.snapshot(from, to);
+                MemSeries.Snapshot snap = s.snapshot(from, to, head.startTimestamps);
                 if (snap == null) {
                     continue;
                 }
@@ -152,16 +153,12 @@ final class HeadQuerier implements Querier {
     }
 
     /** Concatenates a series' chunk iterators, clipped to {@code [from, to]}. */
-    static final class ChunksIterator implements SampleIterator {
+    static final class ChunksIterator extends ComposedSampleIterator {
         private final SampleIterator[] chunks;
         private final long from;
         private final long to;
         private int ci;
         private boolean started;
-        private boolean done;
-        private long t;
-        private double v;
-        private Throwable err;
 
         ChunksIterator(SampleIterator[] chunks, long from, long to) {
             this.chunks = chunks;
@@ -277,27 +274,8 @@ final class HeadQuerier implements Querier {
             }
             t = ct;
             v = chunks[ci].atV();
+            st = chunks[ci].atST();
             return vt;
-        }
-
-        private ValueType finish() {
-            done = true;
-            return ValueType.NONE;
-        }
-
-        @Override
-        public long atT() {
-            return t;
-        }
-
-        @Override
-        public double atV() {
-            return v;
-        }
-
-        @Override
-        public Throwable err() {
-            return err;
         }
     }
 }

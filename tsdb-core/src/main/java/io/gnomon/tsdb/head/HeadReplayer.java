@@ -98,6 +98,16 @@ public final class HeadReplayer {
             }
 
             @Override
+            public void stSample(long ref, long t, double v, long st) {
+                MemSeries s = resolve(ref);
+                if (s == null) {
+                    unknownRefs++;
+                    return;
+                }
+                shards.addWithStart(s, t, Double.doubleToRawLongBits(v), st);
+            }
+
+            @Override
             public void xorSample(long ref, long t, long xorBits) {
                 MemSeries s = resolve(ref);
                 if (s == null) {

@@ -1,5 +1,7 @@
 package io.gnomon.tsdb.head;
 
+import io.gnomon.tsdb.chunkenc.StSampleIterator;
+import io.gnomon.tsdb.chunkenc.StStream;
 import io.gnomon.tsdb.chunkenc.XorChunk;
 import io.gnomon.tsdb.chunkenc.XorIterator;
 import io.gnomon.tsdb.labels.Labels;
@@ -13,7 +15,10 @@ import java.util.Arrays;
  * <p>Memory: this object (ref, labels, two chunk references, the cut prediction, the newest
  * timestamp and the last logged value) is 48 bytes; the newest value and the open chunk's first timestamp are read from the
  * chunk rather than kept twice. Samples live only inside the chunks' byte arrays, never as
- * objects. Cut chunks are trimmed to their exact size.
+ * objects. Cut chunks are trimmed to their exact size. Start timestamps live in a {@link StColumn}
+ * that only series with such samples have, kept in the head's {@link StColumns} beside the series,
+ * so a series without start timestamps pays nothing for them (checked by
+ * {@code HeadStartTimestampTest.memSeriesHasNoStartTimestampFieldAndColumnsAreDroppedWithTheirChunks}).
  *
  * <p>Thread-safety: every method that reads or writes chunks is {@code synchronized} on the
  * series. Appenders hold the lock for the few nanoseconds of one encode; readers hold it only to
@@ -127,7 +132,7 @@ final class MemSeries {
      * the chunks they captured; nothing else references a dropped chunk. Returns the number of
      * chunks dropped. The newest timestamp is kept, so later appends still see the series' order.
      */
-    synchronized int truncateBefore(long mint) {
+    synchronized int truncateBefore(long mint, StColumns columns) {
         int from = 0;
         XorChunk[] cs = cut;
         while (from < cs.length && cs[from].lastTimestamp() < mint) {
@@ -140,6 +145,12 @@ final class MemSeries {
         if (open != null && cut.length == 0 && maxT < mint) {
             open = null;
             dropped++;
+        }
+        if (dropped > 0) {
+            StColumn starts = columns.get(this);
+            if (starts != null && !starts.retain(cut, open)) {
+                columns.remove(this);
+            }
         }
         return dropped;
     }
@@ -180,6 +191,31 @@ final class MemSeries {
         c.append(t, v);
         MAX_T.setRelease(this, t);
         return -1;
+    }
+
+    /**
+     * Appends a committed sample with its start timestamp {@code st} ({@code 0}: none), as
+     * {@link #append(long, double, long)}. The ST is recorded (in {@code columns}) only when the
+     * sample is appended. Under the lock.
+     */
+    int append(long t, double v, long st, long chunkRange, StColumns columns) {
+        if (st == SampleIterator.NO_START_TIMESTAMP) {
+            // A sample without ST needs no entry: a stream's missing trailing entries mean "none".
+            return append(t, v, chunkRange);
+        }
+        int code = append(t, v, chunkRange);
+        if (code < 0) {
+            StStream s = columns.getOrCreate(this).getOrCreate(open);
+            s.padTo(open.numSamples() - 1);
+            s.append(t, st);
+        }
+        return code;
+    }
+
+    /** Bytes held by start-timestamp streams (0 for a series without start timestamps). */
+    synchronized long startTimestampBytes(StColumns columns) {
+        StColumn c = columns.get(this);
+        return c == null ? 0 : c.bytes();
     }
 
     private XorChunk cutNewChunk(long t, long chunkRange) {
@@ -223,39 +259,64 @@ final class MemSeries {
      * the old one); a chunk left empty is dropped. The newest timestamp is kept, so the series'
      * order is unchanged for later appends. Returns the number of samples deleted.
      */
-    synchronized int deleteRange(long mint, long maxt, long chunkRange) {
+    synchronized int deleteRange(long mint, long maxt, long chunkRange, StColumns columns) {
         int deleted = 0;
+        StColumn oldStarts = columns.get(this);
+        StColumn newStarts = oldStarts == null ? null : new StColumn();
         java.util.ArrayList<XorChunk> kept = new java.util.ArrayList<>(cut.length);
         for (XorChunk c : cut) {
+            StStream cs = oldStarts == null ? null : oldStarts.get(c);
             if (c.lastTimestamp() < mint || c.firstTimestamp() > maxt) {
                 kept.add(c);
+                if (cs != null) {
+                    newStarts.put(c, cs);
+                }
                 continue;
             }
             XorChunk n = new XorChunk();
-            deleted += copyWithout(c.iterator(null), n, mint, maxt);
+            StStream ns = cs == null ? null : new StStream();
+            deleted += copyWithout(withStarts(c.iterator(null), cs), n, ns, mint, maxt);
             if (n.numSamples() > 0) {
                 n.trim();
                 kept.add(n);
+                if (ns != null) {
+                    ns.trim();
+                    newStarts.put(n, ns);
+                }
             }
         }
         if (deleted > 0 || kept.size() != cut.length) {
             cut = kept.toArray(NO_CHUNKS);
         }
         XorChunk o = open;
+        StStream os = oldStarts == null || o == null ? null : oldStarts.get(o);
         if (o != null && o.lastTimestamp() >= mint && o.firstTimestamp() <= maxt) {
             XorChunk n = new XorChunk();
-            deleted += copyWithout(o.snapshotIterator(null), n, mint, maxt);
+            StStream ns = os == null ? null : new StStream();
+            deleted += copyWithout(withStarts(o.snapshotIterator(null), os), n, ns, mint, maxt);
             if (n.numSamples() > 0) {
                 open = n;
                 nextAt = rangeEnd(n.firstTimestamp(), chunkRange);
+                if (ns != null) {
+                    newStarts.put(n, ns);
+                }
             } else {
                 open = null;
+            }
+        } else if (os != null) {
+            newStarts.put(o, os);
+        }
+        if (oldStarts != null) {
+            if (newStarts.size() > 0) {
+                columns.put(this, newStarts);
+            } else {
+                columns.remove(this);
             }
         }
         return deleted;
     }
 
-    private static int copyWithout(SampleIterator it, XorChunk dst, long mint, long maxt) {
+    private static int copyWithout(SampleIterator it, XorChunk dst, StStream stDst, long mint, long maxt) {
         int deleted = 0;
         while (it.next() != io.gnomon.tsdb.storage.ValueType.NONE) {
             long t = it.atT();
@@ -263,9 +324,22 @@ final class MemSeries {
                 deleted++;
             } else {
                 dst.append(t, it.atV());
+                if (stDst != null) {
+                    stDst.append(t, it.atST());
+                }
             }
         }
         return deleted;
+    }
+
+    /** {@code it} with the start timestamps of {@code st}, or {@code it} itself when there are none. */
+    private static SampleIterator withStarts(SampleIterator it, StStream st) {
+        return st == null ? it : new StSampleIterator(it, st.reader());
+    }
+
+    /** The start-timestamp stream of chunk {@code c} in {@code starts} (may be null), or null. */
+    private static StStream startsOf(StColumn starts, XorChunk c) {
+        return starts == null ? null : starts.get(c);
     }
 
     /** Number of chunks, the open one included. */
@@ -285,7 +359,7 @@ final class MemSeries {
      * Captures the chunks that overlap {@code [mint, maxt]}; the snapshot stays valid while
      * appends continue. Returns null when none overlap.
      */
-    synchronized Snapshot snapshot(long mint, long maxt) {
+    synchronized Snapshot snapshot(long mint, long maxt, StColumns columns) {
         if ((open == null && cut.length == 0) || maxT < mint) { // under the lock: a plain read is current
             return null;
         }
@@ -307,14 +381,26 @@ final class MemSeries {
             return null;
         }
         XorIterator[] its = new XorIterator[n];
+        StStream.Reader[] starts = null;
+        StColumn column = columns.get(this);
         int k = 0;
         for (int i = from; i < to; i++) {
+            StStream st = startsOf(column, cs[i]);
+            if (st != null) {
+                starts = starts == null ? new StStream.Reader[n] : starts;
+                starts[k] = st.reader();
+            }
             its[k++] = cs[i].snapshotIterator(null);
         }
         if (withOpen) {
+            StStream st = startsOf(column, open);
+            if (st != null) {
+                starts = starts == null ? new StStream.Reader[n] : starts;
+                starts[k] = st.reader();
+            }
             its[k] = open.snapshotIterator(null);
         }
-        return new Snapshot(its);
+        return new Snapshot(its, starts);
     }
 
     /**
@@ -359,21 +445,27 @@ final class MemSeries {
      */
     static final class Snapshot {
         private final XorIterator[] chunks;
+        /** Start-timestamp readers per chunk (null entries: none); null when the series has none. */
+        private final StStream.Reader[] starts;
         private boolean used;
 
-        Snapshot(XorIterator[] chunks) {
+        Snapshot(XorIterator[] chunks, StStream.Reader[] starts) {
             this.chunks = chunks;
+            this.starts = starts;
         }
 
         SampleIterator[] iterators() {
-            if (!used) {
+            if (!used && starts == null) {
                 used = true;
                 return chunks;
             }
             SampleIterator[] fresh = new SampleIterator[chunks.length];
             for (int i = 0; i < chunks.length; i++) {
-                fresh[i] = chunks[i].rewound();
+                XorIterator c = used ? chunks[i].rewound() : chunks[i];
+                fresh[i] = starts == null || starts[i] == null ? c
+                    : new StSampleIterator(c, used ? starts[i].rewound() : starts[i]);
             }
+            used = true;
             return fresh;
         }
     }

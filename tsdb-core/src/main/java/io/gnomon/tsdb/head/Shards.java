@@ -42,12 +42,15 @@ final class Shards {
         final boolean[] base = new boolean[BATCH];
         /** Entry deletes the series' samples in [t, bits] (TOMBSTONES). */
         final boolean[] del = new boolean[BATCH];
+        /** Start timestamp of the sample (0: none). */
+        final long[] st = new long[BATCH];
         int n;
     }
 
     private static final Batch END = new Batch();
 
     private final long chunkRange;
+    private final StColumns startTimestamps;
     private final long minValidTime;
     private final int n;
     private final Batch[] filling;
@@ -61,6 +64,7 @@ final class Shards {
     @SuppressWarnings("unchecked")
     Shards(Head head, long chunkRange, int workers) {
         this.chunkRange = chunkRange;
+        this.startTimestamps = head.startTimestamps;
         this.minValidTime = head.minValidTime();
         this.n = workers;
         this.filling = new Batch[workers];
@@ -89,6 +93,11 @@ final class Shards {
         add(s, t, bits, xor, false);
     }
 
+    /** Queues one sample given by its value bits, with its start timestamp {@code st} (0: none). */
+    void addWithStart(MemSeries s, long t, long bits, long st) {
+        add(s, t, bits, false, false, false, st);
+    }
+
     /** Queues a new XOR base for a series (no sample), in log order with its samples. */
     void addBase(MemSeries s, long bits) {
         add(s, Long.MIN_VALUE, bits, false, true);
@@ -104,6 +113,10 @@ final class Shards {
     }
 
     private void add(MemSeries s, long t, long bits, boolean xor, boolean base, boolean del) {
+        add(s, t, bits, xor, base, del, 0L);
+    }
+
+    private void add(MemSeries s, long t, long bits, boolean xor, boolean base, boolean del, long st) {
         int w = n == 1 ? 0 : (int) (s.ref() % n);
         Batch b = filling[w];
         int i = b.n;
@@ -113,6 +126,7 @@ final class Shards {
         b.xor[i] = xor;
         b.base[i] = base;
         b.del[i] = del;
+        b.st[i] = st;
         b.n = i + 1;
         queued++;
         if (b.n == BATCH) {
@@ -200,7 +214,7 @@ final class Shards {
             MemSeries s = b.series[i];
             if (b.del[i]) {
                 synchronized (s) {
-                    s.deleteRange(b.t[i], b.bits[i], chunkRange);
+                    s.deleteRange(b.t[i], b.bits[i], chunkRange, startTimestamps);
                 }
                 continue;
             }
@@ -216,7 +230,7 @@ final class Shards {
             }
             int code;
             synchronized (s) {
-                code = s.append(t, Double.longBitsToDouble(bits), chunkRange);
+                code = s.append(t, Double.longBitsToDouble(bits), b.st[i], chunkRange, startTimestamps);
             }
             if (code < 0) {
                 tot.samples++;

@@ -51,6 +51,7 @@ public final class RecordDecoder {
                 case RecordDescriptor.EXEMPLARS -> exemplars(v);
                 case RecordDescriptor.METADATA -> metadata(v);
                 case RecordDescriptor.XOR_BASES -> xorBases(v);
+                case RecordDescriptor.ST_SAMPLES -> stSamples(v);
                 case RecordDescriptor.TOMBSTONES -> tombstones(v);
                 default -> {
                     // Unknown or reserved type: skipped.
@@ -62,7 +63,8 @@ public final class RecordDecoder {
         if (pos != end && (type == RecordDescriptor.SERIES || type == RecordDescriptor.SAMPLES
             || type == RecordDescriptor.XOR_SAMPLES
             || type == RecordDescriptor.EXEMPLARS || type == RecordDescriptor.METADATA
-            || type == RecordDescriptor.XOR_BASES || type == RecordDescriptor.TOMBSTONES)) {
+            || type == RecordDescriptor.XOR_BASES || type == RecordDescriptor.TOMBSTONES
+            || type == RecordDescriptor.ST_SAMPLES)) {
             throw corrupt(type, "trailing bytes");
         }
         return type;
@@ -92,6 +94,22 @@ public final class RecordDecoder {
             long t = baseT + varint();
             double val = Double.longBitsToDouble(long8());
             v.sample(ref, t, val);
+        }
+    }
+
+    private void stSamples(RecordVisitor v) {
+        long n = count();
+        if (n == 0) {
+            return;
+        }
+        long baseRef = varint();
+        long baseT = varint();
+        for (long i = 0; i < n; i++) {
+            long ref = baseRef + varint();
+            long t = baseT + varint();
+            double val = Double.longBitsToDouble(long8());
+            long st = t - varint();
+            v.stSample(ref, t, val, st);
         }
     }
 

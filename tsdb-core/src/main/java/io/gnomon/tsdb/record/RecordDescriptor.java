@@ -33,6 +33,13 @@ package io.gnomon.tsdb.record;
  *                    XOR base (its previous logged value) without adding a sample. Written at the
  *                    end of a checkpoint for every live series, because the checkpoint drops old
  *                    samples while the XOR_SAMPLES of the segments after it build on them.
+ * ST_SAMPLES type=17 uvarint n, svarint baseRef, svarint baseT, then n x ( svarint ref-baseRef,
+ *                    svarint t-baseT, 8 bytes value, svarint t-st ): samples with their start
+ *                    timestamps. "No start timestamp" is st = 0, so t-st = t. A sample's value is
+ *                    also its series' XOR base from then on, as for SAMPLES. A commit with any
+ *                    start timestamp logs all its samples in one ST_SAMPLES record instead of
+ *                    XOR_SAMPLES. Readers that do not know start timestamps may read it as SAMPLES
+ *                    and ignore the trailing field.
  * </pre>
  *
  * <p>Worked example: a SAMPLES record with two samples, series 5 at t=1000 v=1.0 and series 6 at
@@ -65,6 +72,8 @@ public final class RecordDescriptor {
     public static final byte METADATA = 6;
     /** Per-series XOR bases without samples (see the class comment); written by checkpoints. */
     public static final byte XOR_BASES = 16;
+    /** Samples with start timestamps (see the class comment); plain values, like SAMPLES. */
+    public static final byte ST_SAMPLES = 17;
 
     private RecordDescriptor() {
     }

@@ -61,6 +61,17 @@ public final class RecordEncoder {
         count++;
     }
 
+    /** Starts an ST_SAMPLES record (see {@link RecordDescriptor#ST_SAMPLES}). */
+    public void beginStSamples() {
+        begin(RecordDescriptor.ST_SAMPLES);
+    }
+
+    /** Adds a sample with start timestamp {@code st} (0: none) to an ST_SAMPLES record. */
+    public void stSample(long ref, long t, double v, long st) {
+        sample(ref, t, v);
+        putVarint(t - st);
+    }
+
     private long prevRef;
     private long prevT;
 

@@ -15,6 +15,15 @@ public interface RecordVisitor {
     }
 
     /**
+     * A sample of an ST_SAMPLES record with its start timestamp {@code st} (0: none). The default
+     * hands it to {@link #sample}, dropping the start timestamp, so visitors that do not keep
+     * start timestamps still see every sample.
+     */
+    default void stSample(long ref, long t, double v, long st) {
+        sample(ref, t, v);
+    }
+
+    /**
      * A sample of an XOR_SAMPLES record: {@code xorBits} is the value's bits XORed with the bits
      * of the series' previous logged sample; the visitor keeps that state per series.
      */

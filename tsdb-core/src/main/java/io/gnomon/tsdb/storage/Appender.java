@@ -26,6 +26,21 @@ public interface Appender {
     /** Appends a float sample (a {@link StaleNaN} marks the series stale). Returns the series ref. */
     long append(long ref, Labels labels, long t, double v);
 
+    /**
+     * Appends a float sample with its start timestamp {@code st} (see {@link SampleIterator#atST()}):
+     * {@link SampleIterator#NO_START_TIMESTAMP} is the same as {@link #append(long, Labels, long, double)}.
+     * The ST is kept with the sample and is not validated against {@code t}: the sample is
+     * accepted or refused by its timestamp alone, exactly as by the plain append, and a repeated
+     * sample (same timestamp and value) keeps the ST it was first stored with. Unlike
+     * {@link #appendCreatedTimestamp}, nothing is inserted at {@code st}. Returns the series ref.
+     *
+     * <p>The default drops {@code st} and appends the sample: storage that keeps no start
+     * timestamps still stores the sample.
+     */
+    default long appendWithStartTimestamp(long ref, Labels labels, long st, long t, double v) {
+        return append(ref, labels, t, v);
+    }
+
     /** Appends an exemplar to a series. Returns the series ref. */
     long appendExemplar(long ref, Labels labels, Exemplar exemplar);
 

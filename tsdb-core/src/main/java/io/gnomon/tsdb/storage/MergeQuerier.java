@@ -280,6 +280,11 @@ public final class MergeQuerier implements Querier {
         }
 
         @Override
+        public long atST() {
+            return its[cur].atST();
+        }
+
+        @Override
         public Throwable err() {
             return err;
         }

@@ -26,6 +26,23 @@ public interface SampleIterator {
     double atV();
 
     /**
+     * Start timestamp (ST, OpenMetrics/OTLP "created"/"start" time) of the current sample in
+     * milliseconds since the epoch, or {@link #NO_START_TIMESTAMP} when the sample has none.
+     * Undefined before the first {@link #next()}/{@link #seek(long)}, like {@link #atT()}, and
+     * not reported by {@link #nextFloats}: a caller that needs start timestamps steps with
+     * {@link #next()}/{@link #seek(long)}.
+     *
+     * <p>A cumulative sample's ST is when its counter started counting from zero; a delta
+     * sample's ST is the start of the interval it covers (usually the previous sample's
+     * timestamp). The value is not validated: an ST after {@link #atT()} is returned as stored.
+     * The default returns {@link #NO_START_TIMESTAMP}: storage that keeps no ST (persisted
+     * blocks, see {@code docs/format/chunks.md}) never has one.
+     */
+    default long atST() {
+        return NO_START_TIMESTAMP;
+    }
+
+    /**
      * Reads the float samples after the current position into {@code ts[off..]} and
      * {@code vs[off..]}, up to {@code max} of them, as repeated {@link #next()} calls would
      * (samples of other types are passed over), and returns how many it stored; 0 means the end
@@ -56,6 +73,12 @@ public interface SampleIterator {
     default Throwable err() {
         return null;
     }
+
+    /**
+     * The "no start timestamp" value of {@link #atST()}: 0, as in Prometheus, where an ST of 0
+     * means "unknown". A real ST of exactly the epoch cannot be represented.
+     */
+    long NO_START_TIMESTAMP = 0L;
 
     /** An iterator with no samples. */
     SampleIterator EMPTY = new SampleIterator() {

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The child process of {@link DbCheckpointCrashTest}: as {@link CrashWriter}, plus a maintenance
  * thread that truncates the head and checkpoints the WAL every few milliseconds (keeping the last
- * 50 batches), printing {@code TRUNC <mint>} after each completed truncation + checkpoint. The
- * parent kills it at random moments, so kills land inside checkpoints too.
+ * 50 batches), printing {@code TRUNC-START <mint>} before and {@code TRUNC <mint>} after each
+ * truncation + checkpoint. The parent kills it at random moments, so kills land inside
+ * checkpoints too. Samples carry start timestamps as in {@link CrashWriter}.
  *
  * <p>Args: dir, then one start batch per thread.
  */
@@ -45,8 +46,8 @@ public final class CheckpointCrashWriter {
                 for (long batch = start; ; batch++) {
                     Appender app = db.appender();
                     for (int s = 0; s < CrashWriter.SERIES_PER_THREAD; s++) {
-                        refs[s] = app.append(refs[s], CrashWriter.labels(thread, s), batch * 1000,
-                            CrashWriter.value(thread, s, batch));
+                        refs[s] = app.appendWithStartTimestamp(refs[s], CrashWriter.labels(thread, s),
+                            CrashWriter.startTimestamp(thread, s, batch), batch * 1000, CrashWriter.value(thread, s, batch));
                     }
                     AppendResult r = app.commit();
                     if (r.hasRejections()) {
@@ -74,6 +75,10 @@ public final class CheckpointCrashWriter {
             }
             if (low > KEEP_BATCHES) {
                 long mint = (low - KEEP_BATCHES) * 1000;
+                synchronized (out) {
+                    out.println("TRUNC-START " + mint);
+                    out.flush();
+                }
                 db.truncateHead(mint);
                 synchronized (out) {
                     out.println("TRUNC " + mint);

@@ -32,6 +32,18 @@ public final class CrashWriter {
         return batch * 1000.0 + series + thread * 0.5;
     }
 
+    /**
+     * The start timestamp a sample is appended with (0: none): every fifth series has one in odd
+     * batches, a cumulative start that moves every 10 batches. So even batches log as
+     * XOR_SAMPLES and odd ones as ST_SAMPLES, and kills land in both.
+     */
+    static long startTimestamp(int thread, int series, long batch) {
+        if (series % 5 != 0 || batch % 2 == 0) {
+            return 0;
+        }
+        return (batch / 10) * 10_000 - 1 - thread;
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int threads = args.length - 1;
@@ -50,7 +62,8 @@ public final class CrashWriter {
                 for (long batch = start; ; batch++) {
                     Appender app = db.appender();
                     for (int s = 0; s < SERIES_PER_THREAD; s++) {
-                        refs[s] = app.append(refs[s], labels(thread, s), batch * 1000, value(thread, s, batch));
+                        refs[s] = app.appendWithStartTimestamp(refs[s], labels(thread, s), startTimestamp(thread, s, batch),
+                            batch * 1000, value(thread, s, batch));
                     }
                     AppendResult r = app.commit();
                     if (r.hasRejections()) {

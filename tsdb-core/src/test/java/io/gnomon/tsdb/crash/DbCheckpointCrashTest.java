@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a child JVM that appends while it truncates the head and checkpoints the WAL in a loop
  * ({@link CheckpointCrashWriter}), so kills land before, inside and after checkpoints; restarts
  * it on the same directory; and checks that every acknowledged sample at or after the last
- * completed truncation is there exactly once with its value, and nothing in between is missing.
+ * started truncation is there exactly once with its value and start timestamp, and nothing in
+ * between is missing. A truncation counts from when it starts: a kill after its checkpoint is
+ * durable but before the child reported it may leave the log cut at that truncation's mint.
  */
 class DbCheckpointCrashTest {
 
@@ -43,6 +45,7 @@ class DbCheckpointCrashTest {
         long[] lastAck = new long[THREADS];
         java.util.Arrays.fill(lastAck, -1);
         long maxMint = Long.MIN_VALUE;
+        long maxStartedMint = Long.MIN_VALUE;
         int truncations = 0;
         for (int round = 0; round < ROUNDS; round++) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -73,6 +76,9 @@ class DbCheckpointCrashTest {
                     int t = Integer.parseInt(parts[1]);
                     lastAck[t] = Math.max(lastAck[t], Long.parseLong(parts[2]));
                 }
+                if (line.startsWith("TRUNC-START ") && parts.length == 2) {
+                    maxStartedMint = Math.max(maxStartedMint, Long.parseLong(parts[1]));
+                }
                 if (line.startsWith("TRUNC ") && parts.length == 2) {
                     maxMint = Math.max(maxMint, Long.parseLong(parts[1]));
                     truncations++;
@@ -96,11 +102,13 @@ class DbCheckpointCrashTest {
                     while (it.next() == ValueType.FLOAT) {
                         if (batch < 0) {
                             batch = it.atT() / 1000;
-                            assertTrue(it.atT() <= Math.max(0, maxMint), "samples from " + it.atT()
-                                + " on, but everything from the truncation at " + maxMint + " was acknowledged (seed " + seed + ")");
+                            assertTrue(it.atT() <= Math.max(0, maxStartedMint), "samples from " + it.atT()
+                                + " on, but everything from the truncation started at " + maxStartedMint
+                                + " was acknowledged (seed " + seed + ")");
                         }
                         assertEquals(batch * 1000, it.atT(), "gap or duplicate in " + l + " (seed " + seed + ")");
                         assertEquals(CrashWriter.value(t, s, batch), it.atV(), "wrong value in " + l + " at " + it.atT());
+                        assertEquals(CrashWriter.startTimestamp(t, s, batch), it.atST(), "wrong start timestamp in " + l + " at " + it.atT());
                         batch++;
                     }
                     assertTrue(batch > lastAck[t], "acknowledged batch " + lastAck[t] + " of " + l

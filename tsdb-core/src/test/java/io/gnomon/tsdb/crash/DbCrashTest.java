@@ -93,6 +93,7 @@ class DbCrashTest {
                     while (it.next() == ValueType.FLOAT) {
                         assertEquals(batch * 1000, it.atT(), "gap or duplicate in " + l + " (seed " + seed + ")");
                         assertEquals(CrashWriter.value(t, s, batch), it.atV(), "wrong value in " + l);
+                        assertEquals(CrashWriter.startTimestamp(t, s, batch), it.atST(), "wrong start timestamp in " + l + " at " + it.atT());
                         batch++;
                     }
                     assertTrue(batch > lastAck[t], "acknowledged batch " + lastAck[t] + " of " + l

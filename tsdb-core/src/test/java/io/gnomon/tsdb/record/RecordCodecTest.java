@@ -32,6 +32,54 @@ class RecordCodecTest {
     }
 
     @Test
+    void stSamplesWorkedExampleFromWalRecordsMd() {
+        RecordEncoder e = new RecordEncoder();
+        e.beginStSamples();
+        e.stSample(5, 60_000, 1.0, 30_000);
+        int n = e.finish();
+        byte[] b = new byte[n];
+        e.buffer().getBytes(0, b);
+        assertArrayEquals(new byte[] {0x11, (byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0, 0x0A, (byte) 0xC0, (byte) 0xA9, 0x07,
+            0, 0, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0, (byte) 0xE0, (byte) 0xD4, 0x03}, b);
+    }
+
+    @Test
+    void stSamplesRoundTripAndDegradeToSamplesForVisitorsWithoutStartTimestamps() {
+        RecordEncoder e = new RecordEncoder();
+        RecordDecoder d = new RecordDecoder();
+        e.beginStSamples();
+        e.stSample(5, 60_000, 1.0, 30_000);
+        e.stSample(6, 60_000, 2.0, 0);
+        e.stSample(1L << 40, Long.MAX_VALUE, StaleNaN.VALUE, Long.MIN_VALUE);
+        e.stSample(7, -5, -1.5, 10);
+        int n = e.finish();
+        List<long[]> got = new ArrayList<>();
+        assertEquals(RecordDescriptor.ST_SAMPLES, d.decode(e.buffer(), 0, n, new RecordVisitor() {
+            @Override
+            public void stSample(long ref, long t, double v, long st) {
+                got.add(new long[] {ref, t, Double.doubleToRawLongBits(v), st});
+            }
+        }));
+        assertEquals(4, got.size());
+        assertArrayEquals(new long[] {5, 60_000, Double.doubleToRawLongBits(1.0), 30_000}, got.get(0));
+        assertArrayEquals(new long[] {6, 60_000, Double.doubleToRawLongBits(2.0), 0}, got.get(1));
+        assertArrayEquals(new long[] {1L << 40, Long.MAX_VALUE, Double.doubleToRawLongBits(StaleNaN.VALUE), Long.MIN_VALUE}, got.get(2));
+        assertArrayEquals(new long[] {7, -5, Double.doubleToRawLongBits(-1.5), 10}, got.get(3));
+
+        List<long[]> plain = new ArrayList<>();
+        d.decode(e.buffer(), 0, n, new RecordVisitor() {
+            @Override
+            public void sample(long ref, long t, double v) {
+                plain.add(new long[] {ref, t});
+            }
+        });
+        assertEquals(4, plain.size(), "a visitor that ignores start timestamps still sees every sample");
+        assertArrayEquals(new long[] {7, -5}, plain.get(3));
+        // Truncated by one byte: the last entry's start timestamp is missing.
+        assertThrows(RecordDecoder.CorruptRecordException.class, () -> d.decode(e.buffer(), 0, n - 1, new RecordVisitor() { }));
+    }
+
+    @Test
     void tombstonesAndXorBasesRoundTrip() {
         RecordEncoder e = new RecordEncoder();
         RecordDecoder d = new RecordDecoder();

@@ -488,6 +488,22 @@ public final class Evaluator {
      * sample's timestamp in seconds (for {@code timestamp()}).
      */
     List<StepSeries> selectVector(VectorSelector vs, Grid g, boolean timestamps) {
+        return selectVector(vs, g, timestamps ? SELECT_TIMESTAMPS : SELECT_VALUES);
+    }
+
+    /** {@link #selectVector(VectorSelector, Grid, int)}: the samples' values. */
+    static final int SELECT_VALUES = 0;
+    /** {@link #selectVector(VectorSelector, Grid, int)}: the samples' timestamps in seconds ({@code timestamp()}). */
+    static final int SELECT_TIMESTAMPS = 1;
+    /**
+     * {@link #selectVector(VectorSelector, Grid, int)}: the samples' start timestamps in seconds,
+     * 0 for a sample without one ({@code start_timestamp()}).
+     */
+    static final int SELECT_START_TIMESTAMPS = 2;
+
+    /** As {@link #selectVector(VectorSelector, Grid, boolean)}, returning what {@code what} names per selected sample. */
+    List<StepSeries> selectVector(VectorSelector vs, Grid g, int what) {
+        boolean timestamps = what != SELECT_VALUES;
         if (vs.smoothed() && !timestamps) {
             return smoothVector(vs, g);
         }
@@ -510,8 +526,10 @@ public final class Evaluator {
             boolean started = false;
             long pt = 0;
             double pv = 0;
+            long pst = 0;
             long lt = 0;
             double lv = 0;
+            long lst = 0;
             int count = 0;
             for (int i = 0; i < g.n(); i++) {
                 long ts = (at != null ? at : g.t(i)) - offset;
@@ -531,11 +549,15 @@ public final class Evaluator {
                         }
                         pt = it.atT();
                         pv = it.atV();
+                        if (what == SELECT_START_TIMESTAMPS) {
+                            pst = it.atST();
+                        }
                         pending = true;
                     }
                     if (pt <= ts) {
                         lt = pt;
                         lv = pv;
+                        lst = pst;
                         haveLast = true;
                         pending = false;
                     } else {
@@ -543,7 +565,7 @@ public final class Evaluator {
                     }
                 }
                 if (haveLast && lt > ts - lookback && !StaleNaN.is(lv)) {
-                    o.set(i, timestamps ? lt / 1000.0 : lv);
+                    o.set(i, what == SELECT_TIMESTAMPS ? lt / 1000.0 : what == SELECT_START_TIMESTAMPS ? lst / 1000.0 : lv);
                     count++;
                 }
             }
@@ -604,6 +626,11 @@ public final class Evaluator {
 
     /** As above, also loading {@code before} ms before and {@code after} ms after (anchored, smoothed). */
     RangeMatrix selectMatrix(MatrixSelector ms, Grid g, long before, long after) {
+        return selectMatrix(ms, g, before, after, false);
+    }
+
+    /** As above; with {@code withStarts} the samples' start timestamps are loaded too ({@link RangeSeries#starts()}). */
+    RangeMatrix selectMatrix(MatrixSelector ms, Grid g, long before, long after, boolean withStarts) {
         VectorSelector vs = ms.selector();
         long range = durationMs(ms.range(), ms.rangeExpr());
         long offset = offsetMs(vs.offset());
@@ -622,7 +649,15 @@ public final class Evaluator {
                 it = s.iterator(it);
                 r.reset(s.labels());
                 ValueType vt = it.seek(mint);
-                if (vt != ValueType.NONE && it.atT() <= maxt) {
+                if (withStarts) {
+                    // Start timestamps are not part of the batch decode: step sample by sample.
+                    while (vt != ValueType.NONE && it.atT() <= maxt) {
+                        if (vt == ValueType.FLOAT && !StaleNaN.is(it.atV())) {
+                            r.add(it.atT(), it.atV(), it.atST());
+                        }
+                        vt = it.next();
+                    }
+                } else if (vt != ValueType.NONE && it.atT() <= maxt) {
                     if (vt == ValueType.FLOAT && !StaleNaN.is(it.atV())) {
                         r.add(it.atT(), it.atV());
                     }

@@ -92,6 +92,20 @@ final class FunctionCalls {
                 }
                 return out;
             }
+            case "start_timestamp": {
+                // As Prometheus: only a plain selector's samples carry start timestamps, and only
+                // when they are used at all; otherwise the result is empty.
+                Expr a = unwrap(args.get(0));
+                if (!(a instanceof VectorSelector vs) || !ev.ctx.options.useStartTimestamps()) {
+                    ev.eval(a, g);
+                    return new ArrayList<StepSeries>();
+                }
+                List<StepSeries> in = ev.selectVector(vs, g, Evaluator.SELECT_START_TIMESTAMPS);
+                for (StepSeries s : in) {
+                    s.dropName = true;
+                }
+                return in;
+            }
             case "timestamp": {
                 Expr a = unwrap(args.get(0));
                 List<StepSeries> in = a instanceof VectorSelector vs ? ev.selectVector(vs, g, true)

@@ -43,7 +43,11 @@ final class RangeFunctions {
                 scalars[i] = (double[]) ev.eval(c.args().get(i), g);
             }
         }
-        RangeMatrix rm = (RangeMatrix) ev.eval(marg, g);
+        // Start timestamps come only from storage: a subquery's points have none (Prometheus).
+        boolean starts = ev.ctx.options.useStartTimestamps() && USES_STARTS.contains(name)
+                && FunctionCalls.unwrap(marg) instanceof MatrixSelector;
+        RangeMatrix rm = starts ? ev.selectMatrix((MatrixSelector) FunctionCalls.unwrap(marg), g, 0, 0, true)
+                : (RangeMatrix) ev.eval(marg, g);
         if (name.equals("absent_over_time")) {
             boolean[] empty = new boolean[g.n()];
             Arrays.fill(empty, true);
@@ -72,7 +76,7 @@ final class RangeFunctions {
                 if (hi <= lo) {
                     return;
                 }
-                double v = apply(name, s, lo, hi, rm, g.t(i), scalars, i);
+                double v = apply(name, s, lo, hi, rm, g.t(i), scalars, i, ev, marg);
                 if (!absent(v)) {
                     o.set(i, v);
                 }
@@ -91,6 +95,9 @@ final class RangeFunctions {
         });
         return out;
     }
+
+    /** The range functions that read start timestamps when {@code useStartTimestamps} is on. */
+    private static final java.util.Set<String> USES_STARTS = java.util.Set.of("rate", "increase", "irate", "resets");
 
     interface WindowConsumer {
         void accept(int lo, int hi, int step);
@@ -122,15 +129,23 @@ final class RangeFunctions {
         }
     }
 
-    private static double apply(String name, RangeSeries s, int lo, int hi, RangeMatrix rm, long ts, double[][] sc, int i) {
+    private static double apply(String name, RangeSeries s, int lo, int hi, RangeMatrix rm, long ts, double[][] sc, int i,
+            Evaluator ev, Expr marg) {
         long[] t = s.t;
         double[] v = s.v;
+        long[] st = s.starts();
         int n = hi - lo;
         switch (name) {
             case "rate":
             case "increase":
-            case "delta":
-                return extrapolatedRate(s, lo, hi, rm, ts, !name.equals("delta"), name.equals("rate"));
+            case "delta": {
+                boolean counter = !name.equals("delta");
+                if (counter && st != null && overlaps(st, t, lo, hi)) {
+                    ev.ctx.warn("sample has start time that overlaps with previous sample timestamp for metric "
+                            + GoFormat.quote(s.labels.metricName()), marg.pos());
+                }
+                return extrapolatedRate(s, lo, hi, rm, ts, counter, name.equals("rate"));
+            }
             case "irate":
             case "idelta": {
                 if (n < 2) {
@@ -139,7 +154,9 @@ final class RangeFunctions {
                 double last = v[hi - 1];
                 double prev = v[hi - 2];
                 boolean rate = name.equals("irate");
-                double r = rate && last < prev ? last : last - prev;
+                boolean reset = rate && (last < prev
+                        || st != null && startReset(st[hi - 2], t[hi - 2], st[hi - 1], t[hi - 1]));
+                double r = reset ? last : last - prev;
                 if (rate) {
                     long dt = t[hi - 1] - t[hi - 2];
                     if (dt == 0) {
@@ -259,7 +276,7 @@ final class RangeFunctions {
             case "resets": {
                 int r = 0;
                 for (int k = lo + 1; k < hi; k++) {
-                    if (v[k] < v[k - 1]) {
+                    if (v[k] < v[k - 1] || st != null && startReset(st[k - 1], t[k - 1], st[k], t[k])) {
                         r++;
                     }
                 }
@@ -359,9 +376,56 @@ final class RangeFunctions {
         return new double[] {slope, intercept};
     }
 
+    /**
+     * Whether a sample's start timestamp says its counter restarted since the previous sample
+     * (Prometheus's {@code isStartTimestampReset}); 0 is "no start timestamp".
+     *
+     * <ul>
+     *   <li>no ST, ST at or after the sample (invalid, or OTel's "unknown start" ST = T): no;</li>
+     *   <li>ST before the previous sample: the same run as the previous sample, no;</li>
+     *   <li>ST after the previous sample: a reset between the two, yes;</li>
+     *   <li>ST exactly at the previous sample: a delta sample (yes) when the previous sample had a
+     *       valid ST of its own, else a cumulative series whose start was unknown (no).</li>
+     * </ul>
+     */
+    static boolean startReset(long prevSt, long prevT, long st, long t) {
+        if (st == 0 || st >= t || st < prevT) {
+            return false;
+        }
+        if (st > prevT) {
+            return true;
+        }
+        if (prevSt > prevT) {
+            return false; // an invalid previous ST counts as unknown
+        }
+        return prevSt != 0 && prevSt != prevT;
+    }
+
+    /**
+     * Whether some sample in {@code [lo, hi)} starts before the previous sample although it does
+     * not continue the previous sample's run (Prometheus's {@code checkStartTimeOverlap}): a
+     * valid delta starts at the previous sample, a valid cumulative sample shares its start.
+     */
+    static boolean overlaps(long[] st, long[] t, int lo, int hi) {
+        for (int k = lo + 1; k < hi; k++) {
+            if (st[k] != 0 && st[k] < t[k - 1] && st[k] != st[k - 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * rate/increase/delta as Prometheus's {@code extrapolatedRate}. With start timestamps (counters
+     * only): resets they signal are added like value drops, and when the first sample's start
+     * lies inside the window (after its open left edge, before the sample), the counter is taken
+     * to be 0 at that start: the first value counts as increase and nothing is extrapolated to
+     * the left. That also gives a single sample a rate.
+     */
     private static double extrapolatedRate(RangeSeries s, int lo, int hi, RangeMatrix rm, long ts, boolean counter, boolean rate) {
         int n = hi - lo;
-        if (n < 2) {
+        long[] st = counter ? s.starts() : null;
+        if (n < 1 || n < 2 && st == null) {
             return ABSENT;
         }
         long[] t = s.t;
@@ -370,35 +434,41 @@ final class RangeFunctions {
         long rangeStart = rangeEnd - rm.rangeMs();
         double result = v[hi - 1] - v[lo];
         if (counter) {
-            double last = v[lo];
-            for (int k = lo; k < hi; k++) {
-                if (v[k] < last) {
-                    result += last;
+            for (int k = lo + 1; k < hi; k++) {
+                if (v[k] < v[k - 1] || st != null && startReset(st[k - 1], t[k - 1], st[k], t[k])) {
+                    result += v[k - 1];
                 }
-                last = v[k];
             }
         }
         double durationToStart = (t[lo] - rangeStart) / 1000.0;
         double durationToEnd = (rangeEnd - t[hi - 1]) / 1000.0;
         double sampled = (t[hi - 1] - t[lo]) / 1000.0;
-        double avg = sampled / (n - 1);
+        double avg = n > 1 ? sampled / (n - 1) : 0;
         double threshold = avg * 1.1;
-        if (durationToStart >= threshold) {
-            durationToStart = avg / 2;
-        }
-        if (counter) {
-            double toZero = durationToStart;
-            if (result > 0 && v[lo] >= 0) {
-                toZero = sampled * (v[lo] / result);
+        if (st != null && st[lo] != 0 && st[lo] > rangeStart && st[lo] < t[lo]) {
+            durationToStart = 0;
+            sampled = (t[hi - 1] - st[lo]) / 1000.0;
+            result += v[lo];
+        } else if (n < 2) {
+            return ABSENT;
+        } else {
+            if (durationToStart >= threshold) {
+                durationToStart = avg / 2;
             }
-            if (toZero < durationToStart) {
-                durationToStart = toZero;
+            if (counter) {
+                double toZero = durationToStart;
+                if (result > 0 && v[lo] >= 0) {
+                    toZero = sampled * (v[lo] / result);
+                }
+                if (toZero < durationToStart) {
+                    durationToStart = toZero;
+                }
             }
         }
         if (durationToEnd >= threshold) {
             durationToEnd = avg / 2;
         }
-        double factor = (sampled + durationToStart + durationToEnd) / sampled;
+        double factor = sampled != 0 ? (sampled + durationToStart + durationToEnd) / sampled : 1.0;
         if (rate) {
             factor /= rm.rangeMs() / 1000.0;
         }

@@ -39,8 +39,9 @@ record RangeMatrix(List<RangeSeries> series, long rangeMs, long offsetMs, Long a
         List<RangeSeries> out = new ArrayList<>();
         source.accept(s -> {
             RangeSeries copy = new RangeSeries(s.labels, s.n);
+            long[] st = s.starts();
             for (int i = 0; i < s.n; i++) {
-                copy.add(s.t[i], s.v[i]);
+                copy.add(s.t[i], s.v[i], st == null ? 0 : st[i]);
             }
             copy.dropName = s.dropName;
             out.add(copy);

@@ -13,6 +13,12 @@ final class RangeSeries {
     Labels labels;
     long[] t;
     double[] v;
+    /**
+     * Start timestamps per point (0: none), valid only while {@link #hasStarts}: allocated with
+     * the first point that has one, so series without start timestamps cost nothing.
+     */
+    long[] st;
+    boolean hasStarts;
     int n;
     boolean dropName;
 
@@ -27,6 +33,31 @@ final class RangeSeries {
         labels = l;
         n = 0;
         dropName = false;
+        hasStarts = false;
+    }
+
+    /** The start timestamps aligned with {@link #t}, or null when no point has one. */
+    long[] starts() {
+        return hasStarts ? st : null;
+    }
+
+    /** Adds a point with start timestamp {@code start} (0: none). */
+    void add(long ts, double value, long start) {
+        if (start != 0 && !hasStarts) {
+            if (st == null || st.length < t.length) {
+                st = new long[t.length];
+            } else {
+                java.util.Arrays.fill(st, 0, n, 0L);
+            }
+            hasStarts = true;
+        }
+        add(ts, value);
+        if (hasStarts) {
+            if (st.length < t.length) {
+                st = java.util.Arrays.copyOf(st, t.length);
+            }
+            st[n - 1] = start;
+        }
     }
 
     /**

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
  * Set {@code -Dpromqltest.writeKnownFailures=<path>} to write the current failures there.
  */
 class PromqlConformanceTest {
-    private static final String[] OWN = {"engine_basics.test"};
+    private static final String[] OWN = {"engine_basics.test", "start_timestamps_edge_cases.test"};
 
     @TestFactory
     Stream<DynamicNode> ownScripts() {

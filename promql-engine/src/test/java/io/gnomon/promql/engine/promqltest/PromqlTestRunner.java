@@ -47,8 +47,9 @@ final class PromqlTestRunner {
         }
     }
 
+    /** As upstream's test engine: start timestamps are used (start_timestamps.test). */
     private static final QueryOptions OPTIONS = QueryOptions.defaults().withMaxSamples(10_000)
-            .withTimeout(Duration.ofSeconds(20));
+            .withTimeout(Duration.ofSeconds(20)).withStartTimestamps(true);
     private static final Pattern TIME_DEPENDENT = Pattern.compile(
             "\\b(days_in_month|day_of_month|day_of_week|day_of_year|hour|minute|month|year|time|timestamp|predict_linear|start|end|range|step)\\s*\\(");
     private static final Pattern RANGE_SKIP = Pattern.compile("\\b(start|end|range|step)\\s*\\(\\s*\\)");
@@ -134,7 +135,9 @@ final class PromqlTestRunner {
         for (Map.Entry<Labels, List<double[]>> s : l.series().entrySet()) {
             long ref = 0;
             for (double[] sample : s.getValue()) {
-                ref = app.append(ref, s.getKey(), (long) sample[0], sample[1]);
+                ref = sample.length > 2
+                        ? app.appendWithStartTimestamp(ref, s.getKey(), (long) sample[2], (long) sample[0], sample[1])
+                        : app.append(ref, s.getKey(), (long) sample[0], sample[1]);
             }
         }
         app.commit();

@@ -24,7 +24,11 @@ final class PromqlTestScript {
         int line();
     }
 
-    /** Samples of one load block; {@code nhcb} for {@code load_with_nhcb}; {@code histograms} when any {@code {{}}} appeared. */
+    /**
+     * Samples of one load block, each {@code {t, v}} or {@code {t, v, st}} (a start timestamp from
+     * an {@code @st} line; 0 is none); {@code nhcb} for {@code load_with_nhcb}; {@code histograms}
+     * when any {@code {{}}} appeared.
+     */
     record Load(int line, Map<Labels, List<double[]>> series, boolean histograms, boolean nhcb,
             java.util.Set<Labels> histogramSeries) implements Command {
     }
@@ -105,10 +109,17 @@ final class PromqlTestScript {
         boolean hist = false;
         java.util.Set<Labels> histSeries = new java.util.HashSet<>();
         int j = i + 1;
+        Labels stLabels = null;
+        List<Long> stOffsets = null;
         for (; j < lines.length && !lines[j].isEmpty(); j++) {
             String[] sv = splitSeries(lines[j]);
             if (sv[0].endsWith("@st")) {
-                continue; // start timestamps: not stored yet (start_timestamps.test)
+                if (stLabels != null) {
+                    throw new IllegalArgumentException("@st line not followed by its series [line=" + (j + 1) + "]");
+                }
+                stLabels = labels(sv[0].substring(0, sv[0].length() - "@st".length()));
+                stOffsets = startOffsets(sv[1]);
+                continue;
             }
             Labels labels = labels(sv[0]);
             List<Double> vals = new ArrayList<>();
@@ -125,16 +136,83 @@ final class PromqlTestScript {
                     }
                 }
             }
+            List<Long> offsets = null;
+            if (stLabels != null) {
+                if (!stLabels.equals(labels) || stOffsets.size() != vals.size()) {
+                    throw new IllegalArgumentException("@st line does not match the series after it [line=" + (j + 1)
+                            + ", slots=" + stOffsets.size() + "/" + vals.size() + "]");
+                }
+                offsets = stOffsets;
+                stLabels = null;
+                stOffsets = null;
+            }
             List<double[]> samples = new ArrayList<>();
             for (int k = 0; k < vals.size(); k++) {
                 if (vals.get(k) != null) {
-                    samples.add(new double[] {k * interval, vals.get(k)});
+                    Long off = offsets == null ? null : offsets.get(k);
+                    samples.add(off == null ? new double[] {k * interval, vals.get(k)}
+                            : new double[] {k * interval, vals.get(k), k * interval + off});
                 }
             }
             series.put(labels, samples);
         }
+        if (stLabels != null) {
+            throw new IllegalArgumentException("@st line at the end of a load block [line=" + j + "]");
+        }
         s.commands.add(new Load(i + 1, series, hist, nhcb, histSeries));
         return j;
+    }
+
+    /**
+     * The items of an {@code @st} line, one per slot: the offset from the sample's timestamp to
+     * its start timestamp, null for {@code _} (none). Items: {@code _}, {@code _xN} (N slots),
+     * {@code d}, {@code dxN} (N+1 copies), {@code d+exN} / {@code d-exN} (N+1 offsets changing by
+     * e); d is a signed duration, e an unsigned one (FORMAT.md 3.6).
+     */
+    static List<Long> startOffsets(String items) {
+        List<Long> out = new ArrayList<>();
+        for (String item : items.strip().split("[ \t]+")) {
+            if (item.isEmpty()) {
+                continue;
+            }
+            int x = item.lastIndexOf('x');
+            String base = x < 0 ? item : item.substring(0, x);
+            int times = x < 0 ? -1 : Integer.parseInt(item.substring(x + 1));
+            if (base.equals("_")) {
+                for (int k = 0; k < Math.max(1, times); k++) {
+                    out.add(null);
+                }
+                continue;
+            }
+            int op = -1;
+            for (int k = 1; k < base.length(); k++) {
+                if (base.charAt(k) == '+' || base.charAt(k) == '-') {
+                    op = k;
+                    break;
+                }
+            }
+            long d = signedDuration(op < 0 ? base : base.substring(0, op));
+            if (times < 0) {
+                if (op >= 0) {
+                    throw new IllegalArgumentException("bad @st item " + item);
+                }
+                out.add(d);
+                continue;
+            }
+            long e = op < 0 ? 0 : duration(base.substring(op + 1)) * (base.charAt(op) == '-' ? -1 : 1);
+            for (int k = 0; k <= times; k++) {
+                out.add(d);
+                d += e;
+            }
+        }
+        return out;
+    }
+
+    static long signedDuration(String s) {
+        if (s.startsWith("-")) {
+            return -duration(s.substring(1));
+        }
+        return duration(s.startsWith("+") ? s.substring(1) : s);
     }
 
     private static final Pattern INSTANT = Pattern.compile("^(\\S+)\\s+instant\\s+at\\s+(\\S+)\\s+(.+)$");

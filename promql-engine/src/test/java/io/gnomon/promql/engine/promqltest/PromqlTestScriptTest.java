@@ -35,6 +35,32 @@ class PromqlTestScriptTest {
     }
 
     @Test
+    void startTimestampItems() {
+        assertEquals(Arrays.asList(null, null, -30_000L, -90_000L, -150_000L, -60_000L),
+                PromqlTestScript.startOffsets("_ _ -30s-1mx2 -1m"));
+        assertEquals(Arrays.asList(0L, 1L, 60_000L, -59_999L, -59_999L), PromqlTestScript.startOffsets("-0ms 1ms +1m -59999msx1"));
+        assertEquals(Arrays.asList(0L, -60_000L, null, null, null), PromqlTestScript.startOffsets("0-1mx1 _x3"));
+        assertEquals(Arrays.asList(-120_000L, -180_000L), PromqlTestScript.startOffsets("-120s-1mx1"));
+        assertEquals(Arrays.asList(1L, 60_001L), PromqlTestScript.startOffsets("1ms+1mx1"));
+    }
+
+    @Test
+    void startTimestampLinesPairWithTheNextSeries() {
+        PromqlTestScript s = PromqlTestScript.parse("t", "load 1m\n  m@st _ -1m 0\n  m _ 5 6\n  n 1\n");
+        PromqlTestScript.Load l = (PromqlTestScript.Load) s.commands.get(0);
+        List<double[]> m = l.series().get(Labels.of("__name__", "m"));
+        assertEquals(2, m.size());
+        assertEquals(3, m.get(0).length);
+        assertEquals(0.0, m.get(0)[2], "sample at 1m with ST 1m earlier");
+        assertEquals(120_000.0, m.get(1)[2]);
+        assertEquals(2, l.series().get(Labels.of("__name__", "n")).get(0).length, "a series without @st line has no ST");
+        assertThrows(IllegalArgumentException.class, () -> PromqlTestScript.parse("t", "load 1m\n  m@st 0\n  m 1 2\n"));
+        assertThrows(IllegalArgumentException.class, () -> PromqlTestScript.parse("t", "load 1m\n  m@st 0\n  n 1\n"));
+        assertThrows(IllegalArgumentException.class, () -> PromqlTestScript.parse("t", "load 1m\n  m@st 0\n  m@st 0\n  m 1\n"));
+        assertThrows(IllegalArgumentException.class, () -> PromqlTestScript.parse("t", "load 1m\n  m@st 0\n"));
+    }
+
+    @Test
     void repeatedAdditionAccumulatesRoundingAsUpstream() {
         List<Double> v = values("0+0.1x3");
         double x = 0;

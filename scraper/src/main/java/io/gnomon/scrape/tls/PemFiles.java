@@ -1,4 +1,4 @@
-package io.gnomon.http;
+package io.gnomon.scrape.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * Prometheus's web config) accepts: certificate chains, and unencrypted keys as PKCS#8
  * ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC 1 ({@code EC PRIVATE KEY}).
  * The last two are rewrapped as PKCS#8, which is what the JDK reads.
+ *
+ * <p>Used by the server's web config (http-api) and by the scraper's {@code tls_config} (files and
+ * inline PEM text); it lives in the scraper because http-api depends on the scraper, not the other
+ * way round. Errors name the source (a file path, or a description such as {@code inline cert}).
  */
 public final class PemFiles {
 
@@ -39,13 +43,19 @@ public final class PemFiles {
     public static final class PemException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        PemException(Path file, String message) {
-            super(file + ": " + message);
+        PemException(String source, String message) {
+            super(source + ": " + message);
         }
     }
 
+    /** The certificates of a PEM file, in file order. */
     public static List<X509Certificate> certificates(Path file) throws IOException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+        return certificates(file.toString(), Files.readString(file, StandardCharsets.ISO_8859_1));
+    }
+
+    /** The certificates of PEM text, in order; {@code source} names it in errors. */
+    public static List<X509Certificate> certificates(String source, String pem) throws PemException {
+        String file = source;
         List<X509Certificate> out = new ArrayList<>();
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -64,8 +74,14 @@ public final class PemFiles {
         return out;
     }
 
+    /** The first private key of a PEM file. */
     public static PrivateKey privateKey(Path file) throws IOException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+        return privateKey(file.toString(), Files.readString(file, StandardCharsets.ISO_8859_1));
+    }
+
+    /** The first private key of PEM text; {@code source} names it in errors (never the key itself). */
+    public static PrivateKey privateKey(String source, String pem) throws PemException {
+        String file = source;
         Matcher m = BLOCK.matcher(pem);
         while (m.find()) {
             String type = m.group(1);
@@ -87,7 +103,7 @@ public final class PemFiles {
         throw new PemException(file, "no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block found");
     }
 
-    private static PrivateKey pkcs8(Path file, byte[] der, String... algorithms) throws PemException {
+    private static PrivateKey pkcs8(String file, byte[] der, String... algorithms) throws PemException {
         for (String a : algorithms) {
             try {
                 return KeyFactory.getInstance(a).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -98,7 +114,7 @@ public final class PemFiles {
         throw new PemException(file, "private key is not a valid " + String.join(" or ", algorithms) + " key");
     }
 
-    private static byte[] decode(Path file, String base64) throws PemException {
+    private static byte[] decode(String file, String base64) throws PemException {
         try {
             return Base64.getMimeDecoder().decode(base64.trim());
         } catch (IllegalArgumentException e) {
@@ -107,7 +123,7 @@ public final class PemFiles {
     }
 
     /** The named-curve OID (full TLV) from the [0] parameters of a SEC 1 ECPrivateKey. */
-    private static byte[] sec1Curve(Path file, byte[] der) throws PemException {
+    private static byte[] sec1Curve(String file, byte[] der) throws PemException {
         try {
             int[] pos = {0};
             expect(der, pos, 0x30);
