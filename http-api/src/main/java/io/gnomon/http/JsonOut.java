@@ -1,5 +1,6 @@
 package io.gnomon.http;
 
+import io.gnomon.promql.engine.value.GoFloat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,8 @@ public final class JsonOut {
 
     private byte[] a;
     private int n;
+    /** Where {@link #goFloat} formats when the array has less than its longest form left. */
+    private byte[] scratch;
 
     public JsonOut(int initialCapacity) {
         this.a = new byte[Math.max(16, initialCapacity)];
@@ -48,6 +51,11 @@ public final class JsonOut {
 
     public int size() {
         return n;
+    }
+
+    /** Length of the underlying array, for tests of when it grows. */
+    int capacity() {
+        return a.length;
     }
 
     private void room(int more) {
@@ -110,6 +118,28 @@ public final class JsonOut {
             a[--i] = (byte) ('0' + v);
         }
         n = end;
+        return this;
+    }
+
+    /**
+     * A float as Go's {@code strconv.AppendFloat(buf, v, fmt, -1, 64)} writes it ({@code fmt}
+     * {@code 'f'}, {@code 'e'} or {@code 'g'}), formatted straight into the array: no object per
+     * value.
+     */
+    public JsonOut goFloat(double v, char fmt) {
+        if (a.length - n >= GoFloat.MAX_LENGTH) {
+            n = GoFloat.write(a, n, v, fmt);
+        } else {
+            // Near the end of the array: format aside, so that it grows (a copy of everything
+            // written) only when this value does not fit, not whenever the longest one would not.
+            if (scratch == null) {
+                scratch = new byte[GoFloat.MAX_LENGTH];
+            }
+            int len = GoFloat.write(scratch, 0, v, fmt);
+            room(len);
+            System.arraycopy(scratch, 0, a, n, len);
+            n += len;
+        }
         return this;
     }
 

@@ -27,6 +27,20 @@ class JsonOutTest {
     }
 
     @Test
+    void floatsAsGoWritesThem() {
+        assertEquals("0.25,1e-07,-0,NaN,+Inf,1e+06",
+            text(JsonOut.allocate(1).goFloat(0.25, 'f').raw(',').goFloat(1e-7, 'e').raw(',').goFloat(-0.0, 'f').raw(',')
+                .goFloat(Double.NaN, 'e').raw(',').goFloat(Double.POSITIVE_INFINITY, 'f').raw(',').goFloat(1e6, 'g')));
+        // Grows from a small array, also for the longest form.
+        assertEquals("-0." + "0".repeat(323) + "5", text(JsonOut.allocate(1).goFloat(-Double.MIN_VALUE, 'f')));
+        // Close to the end of the array a short value still fits without growing it.
+        JsonOut nearlyFull = JsonOut.allocate(64);
+        nearlyFull.raw("x".repeat(60)).goFloat(0.5, 'f');
+        assertEquals("x".repeat(60) + "0.5", text(nearlyFull));
+        assertEquals(64, nearlyFull.capacity());
+    }
+
+    @Test
     void stringsEscapedAsPrometheusDoes() {
         assertEquals("\"plain\"", text(JsonOut.allocate(1).string("plain")));
         assertEquals("\"a\\\"b\\\\c\\n\\t\\u0001\"", text(JsonOut.allocate(1).string("a\"b\\c\n\t\u0001")));

@@ -98,6 +98,28 @@ class QueryApiTest {
             get("/api/v1/query?query=" + enc("1e-7") + "&time=1").body());
         assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3000000000000000000000\"]}}",
             get("/api/v1/query?query=" + enc("1e21*3") + "&time=1").body());
+        // Sample values of vectors and matrices switch to Go's 'e' format below 1e-6 and from 1e21
+        // (Prometheus's jsonutil.MarshalFloat); count_values labels stay in 'f'.
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"1e-07\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(1e-7)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"3e+21\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(3e21)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"9.999e-07\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(1e-6*0.9999)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"0.000001\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(0.000001)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"999999999999999900000\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(1e21-1e5)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"5e-324\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(5e-324)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"1.7976931348623157e+308\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(1.7976931348623157e308)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"0.30000000000000004\"]}]}}",
+            get("/api/v1/query?query=" + enc("vector(0.1+0.2)") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"x\":\"0.0000001\"},\"value\":[1,\"1\"]}]}}",
+            get("/api/v1/query?query=" + enc("count_values(\"x\", vector(1e-7))") + "&time=1").body());
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[1,\"1e-07\"],[16,\"1e-07\"]]}]}}",
+            get("/api/v1/query_range?query=" + enc("1e-7") + "&start=1&end=16&step=15").body());
     }
 
     @Test

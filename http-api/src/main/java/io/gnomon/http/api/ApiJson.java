@@ -3,7 +3,6 @@ package io.gnomon.http.api;
 import io.gnomon.http.JsonOut;
 import io.gnomon.promql.engine.Annotation;
 import io.gnomon.promql.engine.QueryStats;
-import io.gnomon.promql.engine.value.GoFloat;
 import io.gnomon.promql.engine.value.Matrix;
 import io.gnomon.promql.engine.value.Scalar;
 import io.gnomon.promql.engine.value.StringValue;
@@ -15,9 +14,16 @@ import java.util.List;
 /**
  * Writes query results in the shapes of Prometheus's API, straight into the response buffer:
  * samples as {@code [<seconds>, "<value>"]}, seconds as the shortest decimal ({@code 1150},
- * {@code 1150.5}, {@code 1150.05}) and values in Go's {@code 'f'} format with the fewest digits
- * ({@code 0.0000001}, {@code 3000000000000000000000}), {@code NaN}, {@code +Inf}, {@code -Inf}:
+ * {@code 1150.5}, {@code 1150.05}) and values with the fewest digits that read back exactly:
  * what Prometheus 2.42 answers for the same queries (checked against the real server).
+ *
+ * <p>Prometheus prints floats in two ways. A scalar result ({@code promql.Scalar.MarshalJSON})
+ * uses Go's {@code strconv.FormatFloat(v, 'f', -1, 64)} whatever the magnitude
+ * ({@code 0.0000001}, {@code 3000000000000000000000}). Sample values of vectors, matrices and
+ * exemplars ({@code util/jsonutil.MarshalFloat}) and the timings of {@code stats} (jsoniter's
+ * {@code WriteFloat64}) switch to {@code 'e'} below {@code 1e-6} and from {@code 1e21}
+ * ({@code 1e-07}, {@code 3e+21}); both print {@code NaN}, {@code +Inf}, {@code -Inf} and
+ * {@code -0}.
  */
 public final class ApiJson {
 
@@ -67,7 +73,9 @@ public final class ApiJson {
             }
             out.raw(']');
         } else if (v instanceof Scalar s) {
-            point(out, s.t(), s.v());
+            out.raw('[');
+            timestamp(out, s.t());
+            out.raw(",\"").goFloat(s.v(), 'f').raw("\"]");
         } else if (v instanceof StringValue s) {
             out.raw('[');
             timestamp(out, s.t());
@@ -124,18 +132,26 @@ public final class ApiJson {
 
     /** Prometheus 2.42's {@code "stats"} object: phase timings in seconds and sample counts. */
     private static void stats(JsonOut out, QueryStats s) {
-        out.raw(",\"stats\":{\"timings\":{\"evalTotalTime\":").raw(seconds(s.evalTotalNanos()))
-            .raw(",\"resultSortTime\":").raw(seconds(s.resultSortNanos()))
-            .raw(",\"queryPreparationTime\":").raw(seconds(s.preparationNanos()))
-            .raw(",\"innerEvalTime\":").raw(seconds(s.innerEvalNanos()))
-            .raw(",\"execQueueTime\":").raw(seconds(s.queueNanos()))
-            .raw(",\"execTotalTime\":").raw(seconds(s.execTotalNanos()))
-            .raw("},\"samples\":{\"totalQueryableSamples\":").number(s.totalQueryableSamples())
+        out.raw(",\"stats\":{\"timings\":{\"evalTotalTime\":");
+        seconds(out, s.evalTotalNanos());
+        out.raw(",\"resultSortTime\":");
+        seconds(out, s.resultSortNanos());
+        out.raw(",\"queryPreparationTime\":");
+        seconds(out, s.preparationNanos());
+        out.raw(",\"innerEvalTime\":");
+        seconds(out, s.innerEvalNanos());
+        out.raw(",\"execQueueTime\":");
+        seconds(out, s.queueNanos());
+        out.raw(",\"execTotalTime\":");
+        seconds(out, s.execTotalNanos());
+        out.raw("},\"samples\":{\"totalQueryableSamples\":").number(s.totalQueryableSamples())
             .raw(",\"peakSamples\":").number(s.peakSamples()).raw("}}");
     }
 
-    private static String seconds(long nanos) {
-        return GoFloat.format(nanos / 1e9);
+    /** A timing as jsoniter's {@code WriteFloat64} prints a Go {@code float64} field. */
+    private static void seconds(JsonOut out, long nanos) {
+        double s = nanos / 1e9;
+        out.goFloat(s, format(s));
     }
 
     public static void labels(JsonOut out, Labels l) {
@@ -180,13 +196,25 @@ public final class ApiJson {
         }
     }
 
-    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as Prometheus writes sample values. */
+    /**
+     * A sample value as Prometheus's {@code jsonutil.MarshalFloat} writes it (without the quotes):
+     * Go's {@code strconv.AppendFloat} in {@code 'f'}, or {@code 'e'} below 1e-6 and from 1e21.
+     */
     public static void value(JsonOut out, double v) {
         if (v != 0 && v == Math.rint(v) && Math.abs(v) < 1e15) {
-            out.number((long) v); // the common case of whole numbers, without formatting through a String
+            // Whole numbers (counters, most gauges) print the same in both formats; JsonOut.number
+            // is inlined where GoFloat.write is a call: 130-144 against 164-170 ms per answer of
+            // ApiJsonBench values=integer, alternating runs on the shared VM.
+            out.number((long) v);
         } else {
-            out.raw(GoFloat.format(v));
+            out.goFloat(v, format(v));
         }
+    }
+
+    /** {@code 'e'} when {@code 0 < |v| < 1e-6} or {@code |v| >= 1e21}, else {@code 'f'} (NaN included). */
+    private static char format(double v) {
+        double abs = Math.abs(v);
+        return abs != 0 && (abs < 1e-6 || abs >= 1e21) ? 'e' : 'f';
     }
 
     /** {@code ,"warnings":[...],"infos":[...]} when there are any; {@code extraWarning} may be null. */

@@ -1,5 +1,6 @@
 package io.gnomon.promql.engine.eval;
 
+import io.gnomon.promql.engine.value.GoFloat;
 import io.gnomon.tsdb.labels.Labels;
 import java.math.BigDecimal;
 
@@ -10,25 +11,7 @@ final class GoFormat {
 
     /** Go's {@code %g} (shortest digits; exponent form when the decimal exponent is below -4 or at least 6). */
     static String g(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return 1 / v < 0 ? "-0" : "0";
-        }
-        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        String digits = d.unscaledValue().abs().toString();
-        int exp = digits.length() - 1 - d.scale();
-        String sign = v < 0 ? "-" : "";
-        if (exp < -4 || exp >= 6) {
-            String mant = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            String es = Integer.toString(Math.abs(exp));
-            return sign + mant + "e" + (exp < 0 ? "-" : "+") + (es.length() < 2 ? "0" + es : es);
-        }
-        return sign + d.abs().toPlainString();
+        return GoFloat.format(v, 'g');
     }
 
     /** Go's {@code %.2g}: two significant digits, exponent form below 1e-4 or from 1e2. */
