@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * in-process, Gnomon only. Not part of the build: run with
  * {@code mvn -pl promql-engine -am verify -Dtest=EngineThroughputProbe -Dgnomon.probe=true
  * -Dsurefire.failIfNoSpecifiedTests=false}. The side-by-side run against Prometheus belongs in
- * the benchmarks module (not done yet).
+ * the benchmarks module: {@code io.gnomon.bench.sidebyside.EngineLatencySideBySide}.
  */
 class EngineThroughputProbe {
     private static final int SERIES = 10_000;
