@@ -1,6 +1,6 @@
 package io.gnomon.bench;
 
-import io.gnomon.promql.engine.value.GoFloat;
+import io.gnomon.tsdb.text.GoFloat;
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.gnomon.http;
 
-import io.gnomon.promql.engine.value.GoFloat;
+import io.gnomon.tsdb.text.GoFloat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;

@@ -143,7 +143,7 @@ class PrometheusBlockInteropTest {
                     sb.append('.').append(String.format("%03d", t % 1000));
                 }
                 sb.append(",\"");
-                io.gnomon.promql.engine.value.GoFloat.append(sb, s.v()[k]);
+                io.gnomon.tsdb.text.GoFloat.append(sb, s.v()[k]);
                 sb.append("\"]");
             }
             sb.append("]}");

@@ -1,6 +1,5 @@
 package io.gnomon.ingest.otlp;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -257,16 +256,6 @@ public final class Names {
      * {@code -Inf}, {@code NaN}.
      */
     public static String formatFloat(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            long l = (long) v;
-            return l == 0 && Double.doubleToRawLongBits(v) != 0 ? "-0" : Long.toString(l);
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return io.gnomon.tsdb.text.GoFloat.format(v, 'f');
     }
 }

@@ -56,6 +56,9 @@ class NamesTest {
         assertEquals("0.005", Names.formatFloat(0.005));
         assertEquals("1", Names.formatFloat(1.0));
         assertEquals("2.5", Names.formatFloat(2.5));
+        // Java 17's Double.toString prints this with one digit too many; Go (and we) do not.
+        assertEquals("8796136976278171000", Names.formatFloat(Double.longBitsToDouble(0x43de8489fe76af4bL)));
+        assertEquals("0.0000001", Names.formatFloat(1e-7));
         assertEquals("+Inf", Names.formatFloat(Double.POSITIVE_INFINITY));
         assertEquals("1000000", Names.formatFloat(1e6));
         assertEquals("0.0001", Names.formatFloat(1e-4));

@@ -743,38 +743,11 @@ public final class ExpositionParser {
 
     /** Go's {@code strconv.FormatFloat(f, 'g', -1, 64)}, plus ".0" for integral values without '.' or 'e'. */
     static String formatOpenMetricsFloat(double f) {
-        if (f == 1) {
-            return "1.0";
+        String g = io.gnomon.tsdb.text.GoFloat.format(f, 'g');
+        if (g.indexOf('.') < 0 && g.indexOf('e') < 0 && !Double.isNaN(f) && !Double.isInfinite(f)) {
+            return g + ".0";
         }
-        if (f == 0) {
-            return Double.doubleToRawLongBits(f) < 0 ? "-0.0" : "0.0";
-        }
-        java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(Math.abs(f))).stripTrailingZeros();
-        String digits = d.unscaledValue().toString();
-        int exp = digits.length() - 1 - d.scale(); // decimal exponent of the first digit
-        StringBuilder out = new StringBuilder();
-        if (f < 0) {
-            out.append('-');
-        }
-        if (exp < -4 || exp >= 6) { // Go uses precision 6 for this choice in shortest mode
-            out.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                out.append('.').append(digits, 1, digits.length());
-            }
-            out.append('e').append(exp < 0 ? '-' : '+');
-            int ae = Math.abs(exp);
-            if (ae < 10) {
-                out.append('0');
-            }
-            out.append(ae);
-            return out.toString();
-        }
-        String plain = d.toPlainString();
-        out.append(plain);
-        if (!plain.contains(".")) {
-            out.append(".0");
-        }
-        return out.toString();
+        return g;
     }
 
     private String unquote(int s, int e) {

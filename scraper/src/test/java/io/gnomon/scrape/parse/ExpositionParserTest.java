@@ -74,6 +74,11 @@ class ExpositionParserTest {
         assertEquals("{__name__=\"h_bucket\", le=\"1.0\"}", ((Read) r.get(1)).labels());
         assertEquals("{__name__=\"h_bucket\", le=\"100000.0\"}", ((Read) r.get(2)).labels());
         assertEquals("{__name__=\"h_bucket\", le=\"1e+06\"}", ((Read) r.get(3)).labels());
+        // shortest digits as Go prints them (Java 17's Double.toString has one digit more here)
+        assertEquals("8.796136976278171e+18", ExpositionParser.formatOpenMetricsFloat(Double.longBitsToDouble(0x43de8489fe76af4bL)));
+        assertEquals("0.0001", ExpositionParser.formatOpenMetricsFloat(1e-4));
+        assertEquals("1e-05", ExpositionParser.formatOpenMetricsFloat(1e-5));
+        assertEquals("-0.0", ExpositionParser.formatOpenMetricsFloat(-0.0));
         assertEquals("{__name__=\"h_bucket\", le=\"+Inf\"}", ((Read) r.get(4)).labels());
         assertEquals("{__name__=\"s\", quantile=\"0.5\"}", ((Read) r.get(6)).labels());
         assertEquals("{__name__=\"g\", le=\"1\"}", ((Read) r.get(8)).labels());

@@ -504,6 +504,6 @@ final class Aggregations {
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as count_values prints its label. */
     static String formatValue(double v) {
-        return io.gnomon.promql.engine.value.GoFloat.format(v);
+        return io.gnomon.tsdb.text.GoFloat.format(v);
     }
 }

@@ -1,6 +1,6 @@
 package io.gnomon.promql.engine.eval;
 
-import io.gnomon.promql.engine.value.GoFloat;
+import io.gnomon.tsdb.text.GoFloat;
 import io.gnomon.tsdb.labels.Labels;
 import java.math.BigDecimal;
 

@@ -1,4 +1,4 @@
-package io.gnomon.promql.engine.value;
+package io.gnomon.tsdb.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.gnomon.promql.engine.value;
+package io.gnomon.tsdb.text;
 
 import java.math.BigInteger;
 
