@@ -38,6 +38,8 @@ final class HeadAppender implements Appender {
     private long[] sSt;
     private int n;
     private MemSeries lastSeries;
+    /** Series -> index of its last sample in the batch, for series other than the tail; see {@link #lastIndexOf}. */
+    private java.util.IdentityHashMap<MemSeries, Integer> lastIndex;
     /** The ref {@link #lastSeries} was found by. */
     private long lastRef;
     /** Whether the last {@link #resolve} found the series by the caller's ref. */
@@ -83,6 +85,9 @@ final class HeadAppender implements Appender {
             if (sSt != null) {
                 sSt = Arrays.copyOf(sSt, cap);
             }
+        }
+        if (lastIndex != null && n > 0 && sSeries[n - 1] != s) {
+            lastIndex.put(sSeries[n - 1], n - 1); // the previous series' run ends here
         }
         sSeries[n] = s;
         sT[n] = t;
@@ -175,13 +180,9 @@ final class HeadAppender implements Appender {
         if (ct <= s.maxTime()) {
             return s.ref();
         }
-        for (int i = n - 1; i >= 0; i--) {
-            if (sSeries[i] == s) {
-                if (sT[i] >= ct) {
-                    return s.ref();
-                }
-                break;
-            }
+        int last = lastIndexOf(s);
+        if (last >= 0 && sT[last] >= ct) {
+            return s.ref();
         }
         int before = n;
         long r = append(s.ref(), s.labels, ct, 0.0);
@@ -192,6 +193,31 @@ final class HeadAppender implements Appender {
             sCt[n - 1] = true;
         }
         return r;
+    }
+
+    /**
+     * The index of the batch's last sample of {@code s}, or -1. Found without scanning the batch
+     * (which made the first created timestamp of each new stream cost the whole batch, quadratic
+     * in a large request): the tail series is the last entry; every other series' last entry is
+     * recorded in {@link #lastIndex} when its run ends, which is built once, on first need.
+     */
+    private int lastIndexOf(MemSeries s) {
+        if (n == 0) {
+            return -1;
+        }
+        if (sSeries[n - 1] == s) {
+            return n - 1;
+        }
+        if (lastIndex == null) {
+            lastIndex = new java.util.IdentityHashMap<>();
+            for (int i = 0; i + 1 < n; i++) {
+                if (sSeries[i] != sSeries[i + 1]) {
+                    lastIndex.put(sSeries[i], i);
+                }
+            }
+        }
+        Integer i = lastIndex.get(s);
+        return i == null ? -1 : i;
     }
 
     private MemSeries resolve(long ref, Labels labels) {
@@ -590,6 +616,7 @@ final class HeadAppender implements Appender {
     }
 
     private void release() {
+        lastIndex = null;
         sSeries = null;
         sT = null;
         sV = null;
