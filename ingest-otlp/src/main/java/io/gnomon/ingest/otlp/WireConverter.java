@@ -50,6 +50,16 @@ final class WireConverter {
     private final int[] prevRanges = new int[2 * 1024];
     private int prevN = -1;
     private MetricsConverter.Cached prevCached;
+    /**
+     * The previous cached point's attributes as one contiguous byte span (tags and lengths
+     * included), or length 0: a point whose bytes at its first attribute equal it has the same
+     * attributes, found with one comparison and no parsing.
+     */
+    private int prevSpanStart;
+    private int prevSpanLen;
+    /** The current point's span, kept by {@link #remember}. */
+    private int curSpanStart;
+    private int curSpanLen;
     private static final java.lang.invoke.VarHandle LONG_LE =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
@@ -249,6 +259,7 @@ final class WireConverter {
         String context = conv.context();
         prevN = -1; // the previous point's series belongs to another metric
         prevCached = null;
+        prevSpanLen = 0;
         p = off;
         while (p < end) {
             long tag = varint(p, end);
@@ -275,8 +286,13 @@ final class WireConverter {
         boolean exemplars = false;
         int flags = 0;
         int nAttrs = 0;
+        int spanStart = -1; // where the attributes start, while they are one contiguous run
+        int spanEnd = -1;
+        boolean contiguous = true;
+        boolean spanReused = false;
         int p = off;
         while (p < end) {
+            int tagAt = p;
             long tag = varint(p, end);
             p = pos;
             int field = (int) (tag >>> 3);
@@ -286,14 +302,36 @@ final class WireConverter {
                     if (wt != 2) {
                         throw MalformedOtlpException.protobuf("wrong wire type for NumberDataPoint.attributes");
                     }
+                    if (nAttrs == 0 && prevSpanLen > 0 && tagAt + prevSpanLen <= end
+                        && Arrays.equals(b, tagAt, tagAt + prevSpanLen, b, prevSpanStart, prevSpanStart + prevSpanLen)) {
+                        // The previous point's attributes, byte for byte (tags and lengths included):
+                        // the same entries at the same offsets, so take their ranges and skip them.
+                        int shift = tagAt - prevSpanStart;
+                        for (int i = 0; i < 2 * prevN; i += 2) {
+                            attrRanges[i] = prevRanges[i] + shift;
+                            attrRanges[i + 1] = prevRanges[i + 1];
+                        }
+                        nAttrs = prevN;
+                        spanStart = tagAt;
+                        spanEnd = tagAt + prevSpanLen;
+                        spanReused = true;
+                        p = spanEnd;
+                        continue;
+                    }
                     int l = length(p, end);
                     p = pos;
                     if (nAttrs < attrRanges.length / 2) {
                         attrRanges[2 * nAttrs] = p;
                         attrRanges[2 * nAttrs + 1] = l;
                     }
+                    if (nAttrs == 0) {
+                        spanStart = tagAt;
+                    } else if (tagAt != spanEnd) {
+                        contiguous = false; // another field between two attributes
+                    }
                     nAttrs++;
                     p += l;
+                    spanEnd = p;
                 }
                 case 2, 3, 4, 6 -> {
                     if (wt != 1) {
@@ -328,7 +366,9 @@ final class WireConverter {
             }
         }
         boolean cacheable = !exemplars && hasValue && time != 0 && nAttrs <= attrRanges.length / 2;
-        if (cacheable && nAttrs == prevN && sameAsPrevious(nAttrs)) {
+        curSpanStart = contiguous ? spanStart : -1;
+        curSpanLen = contiguous && spanStart >= 0 ? spanEnd - spanStart : 0;
+        if (cacheable && nAttrs == prevN && prevCached != null && (spanReused || sameAsPrevious(nAttrs))) {
             conv.appendNumber(prevCached, start, time, v, flags, counter, delta);
             return;
         }
@@ -377,6 +417,8 @@ final class WireConverter {
         System.arraycopy(attrRanges, 0, prevRanges, 0, 2 * n);
         prevN = n;
         prevCached = c;
+        prevSpanStart = curSpanStart;
+        prevSpanLen = curSpanLen;
     }
 
     /**
