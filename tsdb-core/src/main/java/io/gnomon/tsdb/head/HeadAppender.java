@@ -38,8 +38,12 @@ final class HeadAppender implements Appender {
     private long[] sSt;
     private int n;
     private MemSeries lastSeries;
-    /** Series -> index of its last sample in the batch, for series other than the tail; see {@link #lastIndexOf}. */
-    private java.util.IdentityHashMap<MemSeries, Integer> lastIndex;
+    /**
+     * Series -> index of its last sample in the batch, for series other than the tail; see
+     * {@link #lastIndexOf}. Primitive values (no boxed index per run); MemSeries keeps Object's
+     * identity equals and hashCode.
+     */
+    private org.agrona.collections.Object2IntHashMap<MemSeries> lastIndex;
     /** The ref {@link #lastSeries} was found by. */
     private long lastRef;
     /** Whether the last {@link #resolve} found the series by the caller's ref. */
@@ -209,15 +213,14 @@ final class HeadAppender implements Appender {
             return n - 1;
         }
         if (lastIndex == null) {
-            lastIndex = new java.util.IdentityHashMap<>();
+            lastIndex = new org.agrona.collections.Object2IntHashMap<>(-1);
             for (int i = 0; i + 1 < n; i++) {
                 if (sSeries[i] != sSeries[i + 1]) {
                     lastIndex.put(sSeries[i], i);
                 }
             }
         }
-        Integer i = lastIndex.get(s);
-        return i == null ? -1 : i;
+        return lastIndex.getValue(s);
     }
 
     private MemSeries resolve(long ref, Labels labels) {
