@@ -90,10 +90,19 @@ import java.util.Objects;
  *
  * <h2>Memory</h2>
  *
- * <p>The head keeps one open chunk per series, so the object is kept small (one array reference,
+ * <p>The head keeps one open chunk per series, so the state is kept small (one array reference,
  * three longs, an int, a char and two bytes: 48 bytes with compressed oops) and the array grows
  * by copy towards the size projected for 120 samples at the rate seen so far. {@link #trim()}
  * shrinks the array to the encoded length when the chunk is cut.
+ *
+ * <h2>Subclassing</h2>
+ *
+ * <p>The head's series extend this class to be their own open chunk: the encoder state then sits
+ * in the series object, so appending a sample touches the series and the chunk's bytes, not a
+ * third object between them (measured: about half the cost per sample when every sample is of
+ * another series). Such a subclass ends a chunk with {@link #cutOff()}, which hands the samples to
+ * a new plain chunk and leaves the subclass empty for the next one, and replaces or drops its
+ * samples with {@link #assign} and {@link #clear()}. Nothing else is overridable.
  *
  * <h2>Thread-safety</h2>
  *
@@ -107,7 +116,7 @@ import java.util.Objects;
  * not to touch the array's first cache line each time), which is why a snapshot iterator uses
  * its captured count, not the header.
  */
-public final class XorChunk implements Chunk {
+public class XorChunk implements Chunk {
     /**
      * Bytes that must be free past the current byte before an append: the largest sample plus the
      * 8-byte word that {@link #put} stores at the byte holding the last bit.
@@ -116,6 +125,12 @@ public final class XorChunk implements Chunk {
     /** Samples a chunk is usually cut at (Prometheus's target); sizes the projected growth. */
     static final int TARGET_SAMPLES = 120;
     private static final int INITIAL_CAPACITY = 48;
+    /**
+     * The array of a chunk created with capacity 0 or cleared: just the header of an empty chunk
+     * (zeros, and only ever written with the count 0 by {@link #syncHeader}); the first append
+     * allocates, as it finds no headroom.
+     */
+    private static final byte[] NO_BYTES = new byte[HEADER_SIZE];
 
     private byte[] data;
     private long t;
@@ -134,12 +149,58 @@ public final class XorChunk implements Chunk {
 
     /**
      * A new, empty chunk with room for {@code capacity} bytes before the first growth (for a
-     * caller that knows the series' usual chunk size).
+     * caller that knows the series' usual chunk size); 0 allocates nothing until the first append.
      */
     public XorChunk(int capacity) {
-        data = new byte[Math.max(capacity, HEADER_SIZE + HEADROOM)];
+        data = capacity == 0 ? NO_BYTES : new byte[Math.max(capacity, HEADER_SIZE + HEADROOM)];
         bitPos = HEADER_SIZE * 8;
         leading = (byte) NO_WINDOW;
+    }
+
+    /**
+     * Ends this chunk: returns a new chunk holding its samples (array trimmed to the encoded
+     * length, appender state included) and leaves this one empty, as a new chunk with capacity 0.
+     * Iterators taken before keep reading the array they captured, which is never written again.
+     */
+    protected final XorChunk cutOff() {
+        syncHeader();
+        XorChunk c = new XorChunk(0);
+        int used = length();
+        c.data = data.length == used ? data : Arrays.copyOf(data, used);
+        c.copyStateFrom(this);
+        clear();
+        return c;
+    }
+
+    /**
+     * Makes this chunk hold the samples of {@code other} (its array and state, shared: the caller
+     * drops {@code other}). Iterators taken before keep reading the old array, never written again.
+     */
+    protected final void assign(XorChunk other) {
+        data = other.data;
+        copyStateFrom(other);
+    }
+
+    /** Drops every sample, as a new chunk with capacity 0; iterators taken before are unaffected. */
+    protected final void clear() {
+        data = NO_BYTES;
+        t = 0;
+        tDelta = 0;
+        vBits = 0;
+        bitPos = HEADER_SIZE * 8;
+        count = 0;
+        leading = (byte) NO_WINDOW;
+        trailing = 0;
+    }
+
+    private void copyStateFrom(XorChunk o) {
+        t = o.t;
+        tDelta = o.tDelta;
+        vBits = o.vBits;
+        bitPos = o.bitPos;
+        count = o.count;
+        leading = o.leading;
+        trailing = o.trailing;
     }
 
     /**
@@ -235,6 +296,18 @@ public final class XorChunk implements Chunk {
         // first cache line, which an append to a long chunk would otherwise touch every time.
     }
 
+    /**
+     * Reads the byte the next append writes first, without any lock, so that its cache line is
+     * loaded before the append needs it: a caller about to append to many chunks touches a
+     * group of them first, and their cache misses overlap instead of following one another.
+     * The value means nothing; a racing append or cut at worst makes the read useless.
+     */
+    protected final int touchTail() {
+        byte[] d = data;
+        int p = bitPos >>> 3;
+        return p < d.length ? d[p] : 0;
+    }
+
     /** Writes the sample count into the 2-byte header. */
     private void syncHeader() {
         data[0] = (byte) (count >>> 8);
@@ -328,7 +401,7 @@ public final class XorChunk implements Chunk {
         } else {
             target = used + (used >>> 1);
         }
-        long min = used + HEADROOM + 8;
+        long min = Math.max(used + HEADROOM + 8, INITIAL_CAPACITY);
         int cap = (int) Math.min(Math.max(target, min), Integer.MAX_VALUE - 16);
         data = Arrays.copyOf(data, cap);
     }

@@ -49,6 +49,20 @@ final class StColumn {
         n++;
     }
 
+    /**
+     * Files the stream of chunk {@code from} under {@code to}, in place (the order of the streams is
+     * the order of the chunks): the series' open chunk is the series itself, and its samples move
+     * into a new chunk object when it is cut.
+     */
+    void rekey(XorChunk from, XorChunk to) {
+        for (int i = n - 1; i >= 0; i--) {
+            if (chunks[i] == from) {
+                chunks[i] = to;
+                return;
+            }
+        }
+    }
+
     /** Keeps the streams of the chunks in {@code cut} or equal to {@code open}; false when none remain. */
     boolean retain(XorChunk[] cut, XorChunk open) {
         int k = 0;

@@ -569,4 +569,88 @@ class XorChunkTest {
         assertNull(it.err());
         assertEquals(ValueType.NONE, it.next());
     }
+
+    /** A chunk that allocates nothing until its first append reads as an empty chunk. */
+    @Test
+    void capacityZeroChunkIsEmptyUntilItsFirstAppend() {
+        XorChunk c = new XorChunk(0);
+        assertEquals(0, c.numSamples());
+        assertArrayEquals(new byte[] {0, 0}, toArray(c.bytes()));
+        assertEquals(ValueType.NONE, c.snapshotIterator(null).next());
+        c.trim();
+        assertArrayEquals(new byte[] {0, 0}, toArray(c.bytes()));
+        XorChunk ref = new XorChunk();
+        for (int i = 0; i < 130; i++) {
+            c.append(1000L * i, i * 0.5);
+            ref.append(1000L * i, i * 0.5);
+        }
+        assertArrayEquals(toArray(ref.bytes()), toArray(c.bytes()), "same bytes as a chunk that started with an array");
+    }
+
+    /**
+     * cutOff hands the samples to a new chunk and leaves an empty one that encodes the next
+     * chunk exactly as a new chunk would; iterators taken before the cut still read their samples.
+     */
+    @Test
+    void cutOffMovesTheSamplesAndStartsAFreshChunk() {
+        XorChunk open = new XorChunk();
+        for (int i = 0; i < 120; i++) {
+            open.append(15_000L * i, i % 3 == 0 ? 7 : i * 1.25);
+        }
+        byte[] before = toArray(open.bytes());
+        XorIterator held = open.snapshotIterator(null);
+        XorChunk done = open.cutOff();
+        assertArrayEquals(before, toArray(done.bytes()));
+        assertEquals(done.length(), done.capacity(), "the cut chunk is trimmed");
+        assertEquals(120, done.numSamples());
+        assertEquals(15_000L * 119, done.lastTimestamp());
+        assertEquals(0, open.numSamples());
+        assertArrayEquals(new byte[] {0, 0}, toArray(open.bytes()));
+        XorChunk fresh = new XorChunk();
+        for (int i = 0; i < 50; i++) {
+            open.append(5_000_000L + 10_000L * i, -i);
+            fresh.append(5_000_000L + 10_000L * i, -i);
+        }
+        assertArrayEquals(toArray(fresh.bytes()), toArray(open.bytes()), "no state carried into the next chunk");
+        int k = 0;
+        while (held.next() != ValueType.NONE) {
+            assertEquals(15_000L * k, held.atT());
+            k++;
+        }
+        assertEquals(120, k, "an iterator taken before the cut reads all its samples");
+        // The cut chunk can still be appended to, as a trimmed chunk can.
+        done.append(15_000L * 120, 1);
+        assertEquals(121, done.numSamples());
+    }
+
+    @Test
+    void assignAndClearReplaceTheSamples() {
+        XorChunk a = new XorChunk();
+        XorChunk b = new XorChunk();
+        for (int i = 0; i < 10; i++) {
+            a.append(i, i);
+            b.append(100 + 2L * i, 2.0 * i);
+        }
+        XorIterator held = a.snapshotIterator(null);
+        a.assign(b);
+        assertArrayEquals(toArray(b.bytes()), toArray(a.bytes()));
+        a.append(200, 1);
+        b.append(200, 1);
+        assertArrayEquals(toArray(b.bytes()), toArray(a.bytes()), "appends continue from the assigned state");
+        assertEquals(ValueType.FLOAT, held.next());
+        assertEquals(0, held.atT(), "iterators taken before keep their samples");
+        a.clear();
+        assertEquals(0, a.numSamples());
+        assertArrayEquals(new byte[] {0, 0}, toArray(a.bytes()));
+        a.append(5, 5);
+        XorChunk one = new XorChunk();
+        one.append(5, 5);
+        assertArrayEquals(toArray(one.bytes()), toArray(a.bytes()));
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
 }
