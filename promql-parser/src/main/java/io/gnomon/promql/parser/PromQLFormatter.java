@@ -397,7 +397,27 @@ public final class PromQLFormatter {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return shortestDigits(v).toPlainString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code v}, the closest to it among those of that
+     * length: Go's shortest formatting. Not {@link Double#toString}, which on Java 17 and older
+     * sometimes gives a digit more ({@code 2e23} as {@code 1.9999999999999998E23}, where Go
+     * prints {@code 200000000000000000000000}). A literal is formatted rarely, so this tries each
+     * precision from 1 to 17 significant digits on the exact value (at a power of two, where the
+     * values that read back lie unevenly around {@code v}, this can give one digit more than Go;
+     * the result still reads back as {@code v}).
+     */
+    static BigDecimal shortestDigits(double v) {
+        BigDecimal exact = new BigDecimal(v);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal d = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (d.doubleValue() == v) {
+                return d.stripTrailingZeros();
+            }
+        }
+        return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 
     private static String duration(Duration d) {

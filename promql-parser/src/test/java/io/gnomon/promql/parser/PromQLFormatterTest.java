@@ -44,6 +44,9 @@ class PromQLFormatterTest {
                 fmt("x{b=\"c\", a='d'}", "x{a=\"d\",b=\"c\"}"),
                 fmt("1048576", "1048576"),
                 fmt("0x1F + 1e3 + .5 + 1e-7 + Inf + -inf + nan", "31 + 1000 + 0.5 + 0.0000001 + +Inf + -Inf + NaN"),
+                // Go's shortest digits: Java 17's Double.toString gives 1.9999999999999998E23 for 2e23.
+                fmt("2e23 + 1e23 + 0.3", "200000000000000000000000 + 100000000000000000000000 + 0.3"),
+                fmt("0.1 + 0.30000000000000004 + 123.456e-2", "0.1 + 0.30000000000000004 + 1.23456"),
                 fmt("1h30m + 90s + 1m0s", "1h30m + 1m30s + 1m"),
                 fmt("foo[(step())]", "foo[(step())]"),
                 fmt("foo offset +(5)", "foo offset (5)"),
