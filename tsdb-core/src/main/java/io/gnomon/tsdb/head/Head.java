@@ -41,10 +41,14 @@ public final class Head implements Appendable, Queryable, MetricSource {
      */
     final Object walLock = new Object();
     /**
-     * Refs of series created but not yet logged; guarded by {@link #walLock}. The first commit
-     * that references such a series logs its SERIES entry right before its samples, under the
-     * same lock, so a series record always precedes every record that uses it, and the series
-     * of one commit share one record (which LZ4 compresses well: their labels repeat).
+     * Refs of series created but not yet logged; guarded by its own monitor, a leaf lock (taken
+     * inside {@link #walLock} or a series stripe lock, never the other way round), so creating
+     * a series does not wait for another commit to finish encoding its samples under walLock.
+     * The first commit that references such a series removes it here and logs its SERIES entry
+     * right before its samples, under walLock, so a series record always precedes every record
+     * that uses it, and the series of one commit share one record (which LZ4 compresses well:
+     * their labels repeat). A series a commit references was added here before the commit found
+     * it (under the stripe lock that made it findable), so the commit cannot miss it.
      */
     final org.agrona.collections.LongHashSet unlogged = new org.agrona.collections.LongHashSet();
     private final ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(RecordEncoder::new);
@@ -258,7 +262,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
                     }
                 }
                 if (k > 0 && wal != null) {
-                    synchronized (walLock) {
+                    synchronized (unlogged) {
                         for (int i = 0; i < k; i++) {
                             unlogged.remove(pageDead[i]);
                         }
@@ -310,17 +314,19 @@ public final class Head implements Appendable, Queryable, MetricSource {
                 RecordEncoder enc = encoder();
                 long last;
                 synchronized (walLock) {
-                    if (!unlogged.isEmpty()) {
-                        // A deletion record must not name a series whose SERIES record is not logged yet.
-                        enc.beginSeries();
-                        for (MemSeries s : hit) {
-                            if (unlogged.remove(s.ref())) {
-                                enc.series(s.ref(), s.labels);
+                    // A deletion record must not name a series whose SERIES record is not logged yet.
+                    enc.beginSeries();
+                    synchronized (unlogged) {
+                        if (!unlogged.isEmpty()) {
+                            for (MemSeries s : hit) {
+                                if (unlogged.remove(s.ref())) {
+                                    enc.series(s.ref(), s.labels);
+                                }
                             }
                         }
-                        if (enc.count() > 0) {
-                            wal.submit(enc.buffer(), 0, enc.finish());
-                        }
+                    }
+                    if (enc.count() > 0) {
+                        wal.submit(enc.buffer(), 0, enc.finish());
                     }
                     enc.beginTombstones();
                     for (MemSeries s : hit) {
@@ -372,7 +378,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
         StripeSeries.Lookup l = series.getOrCreate(labels, s -> {
             postings.add(s.ref(), s.labels);
             if (wal != null) {
-                synchronized (walLock) {
+                synchronized (unlogged) {
                     unlogged.add(s.ref());
                 }
             }

@@ -375,9 +375,7 @@ final class HeadAppender implements Appender {
         if (n > 0 || exList != null || mdList != null) {
             long[] prev = scratch(n);
             synchronized (head.walLock) {
-                if (!head.unlogged.isEmpty()) {
-                    logNewSeries(enc);
-                }
+                logNewSeries(enc);
                 if (n > 0 && sSt != null) {
                     // Start timestamps need their own record; the whole batch goes into it so
                     // that each series' samples stay in one record, in order. Plain values: the
@@ -608,11 +606,26 @@ final class HeadAppender implements Appender {
     private void logNewSeries(io.gnomon.tsdb.record.RecordEncoder enc) {
         var unlogged = head.unlogged;
         enc.beginSeries();
+        synchronized (unlogged) {
+            if (!unlogged.isEmpty()) {
+                encodeNewSeries(enc, unlogged);
+            }
+        }
+        if (enc.count() > 0) {
+            head.wal.submit(enc.buffer(), 0, enc.finish());
+        }
+    }
+
+    /** Encodes (and removes from {@code unlogged}) the batch's series that are not logged yet. */
+    private void encodeNewSeries(io.gnomon.tsdb.record.RecordEncoder enc, org.agrona.collections.LongHashSet unlogged) {
+        MemSeries prev = null;
         for (int i = 0; i < n; i++) {
             MemSeries s = sSeries[i];
-            if (unlogged.remove(s.ref())) {
+            // One lookup per run of a series' samples (remote-write sends a series' samples together).
+            if (s != prev && unlogged.remove(s.ref())) {
                 enc.series(s.ref(), s.labels);
             }
+            prev = s;
         }
         if (exSeries != null) {
             for (MemSeries s : exSeries) {
@@ -627,9 +640,6 @@ final class HeadAppender implements Appender {
                     enc.series(s.ref(), s.labels);
                 }
             }
-        }
-        if (enc.count() > 0) {
-            head.wal.submit(enc.buffer(), 0, enc.finish());
         }
     }
 

@@ -91,24 +91,28 @@ public final class RecordEncoder {
         int h = (dRef == 1 ? 0 : RecordDescriptor.XOR_REF_EXPLICIT)
             | (dT == 0 ? 0 : RecordDescriptor.XOR_T_EXPLICIT)
             | (xorBits == 0 ? 0 : RecordDescriptor.XOR_VALUE_CHANGED);
+        // At most 1 + 10 + 10 + 1 + 8 bytes: one capacity check, then plain array stores.
         buf.checkLimit(pos + 30);
-        buf.putByte(pos++, (byte) h);
+        byte[] a = buf.byteArray();
+        int p = pos;
+        a[p++] = (byte) h;
         if (dRef != 1) {
-            putVarint(dRef);
+            p = uvarint(a, p, (dRef << 1) ^ (dRef >> 63));
         }
         if (dT != 0) {
-            putVarint(dT);
+            p = uvarint(a, p, (dT << 1) ^ (dT >> 63));
         }
         if (xorBits != 0) {
             int lz = Long.numberOfLeadingZeros(xorBits) >>> 3;
             int tz = Long.numberOfTrailingZeros(xorBits) >>> 3;
             int n = 8 - lz - tz;
-            buf.putByte(pos++, (byte) (lz << 3 | tz));
+            a[p++] = (byte) (lz << 3 | tz);
             long mid = xorBits >>> (tz << 3);
             for (int i = n - 1; i >= 0; i--) {
-                buf.putByte(pos++, (byte) (mid >>> (i << 3)));
+                a[p++] = (byte) (mid >>> (i << 3));
             }
         }
+        pos = p;
         count++;
     }
 
@@ -199,18 +203,49 @@ public final class RecordEncoder {
 
     private void putUvarint(long v) {
         buf.checkLimit(pos + 10);
+        pos = uvarint(buf.byteArray(), pos, v);
+    }
+
+    /** Writes {@code v} as a uvarint at {@code a[p]} (room checked by the caller); returns the end. */
+    private static int uvarint(byte[] a, int p, long v) {
         while ((v & ~0x7FL) != 0) {
-            buf.putByte(pos++, (byte) ((v & 0x7F) | 0x80));
+            a[p++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        buf.putByte(pos++, (byte) v);
+        a[p++] = (byte) v;
+        return p;
     }
 
     private void putVarint(long v) {
         putUvarint((v << 1) ^ (v >> 63));
     }
 
+    /**
+     * A uvarint length and the UTF-8 bytes. Label strings are nearly always ASCII: those are
+     * copied char by char into the buffer without the array that {@code getBytes} allocates.
+     */
     private void putString(String s) {
+        int len = s.length();
+        if (len < 128) {
+            buf.checkLimit(pos + 1 + len);
+            byte[] a = buf.byteArray();
+            int p = pos + 1;
+            for (int i = 0; i < len; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    putUtf8(s);
+                    return;
+                }
+                a[p + i] = (byte) c;
+            }
+            a[pos] = (byte) len;
+            pos = p + len;
+            return;
+        }
+        putUtf8(s);
+    }
+
+    private void putUtf8(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         putUvarint(b.length);
         buf.putBytes(pos, b);
