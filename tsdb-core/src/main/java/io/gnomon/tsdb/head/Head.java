@@ -172,6 +172,19 @@ public final class Head implements Appendable, Queryable, MetricSource {
         new java.util.concurrent.atomic.AtomicLongArray(COMMIT_STRIPES * PAD)};
     private volatile int phase;
     private volatile boolean collecting;
+    /**
+     * Collections begun plus collections ended: odd while one runs. An appender that read an even
+     * value when it was created and reads the same value at commit knows that no series it
+     * resolved can have been collected (every series collected before was unfindable by then), so
+     * its commit skips {@link HeadAppender}'s pass over the batch that looks for collected series
+     * (a cache miss per series).
+     */
+    private volatile long collections;
+
+    /** See {@link #collections}. */
+    long collections() {
+        return collections;
+    }
 
     /** Registers a commit; returns a token for {@link #exitCommit}: bit 1 set means "pin". */
     int enterCommit() {
@@ -187,6 +200,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
 
     /** Makes new commits pin and waits until the commits that do not pin have ended. */
     private void beginCollection() {
+        collections++; // only the truncation holding truncateLock writes it
         collecting = true;
         int old = phase;
         phase = old ^ 1;
@@ -235,6 +249,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
                 return collect(mint, start);
             } finally {
                 collecting = false;
+                collections++;
             }
         }
     }

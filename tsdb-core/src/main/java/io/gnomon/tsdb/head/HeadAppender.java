@@ -61,8 +61,12 @@ final class HeadAppender implements Appender {
     private String firstDetail;
     private boolean done;
 
+    /** {@link Head#collections()} when this appender was created. */
+    private final long collectionsAtStart;
+
     HeadAppender(Head head) {
         this.head = head;
+        this.collectionsAtStart = head.collections();
         this.chunkRange = head.options().chunkRange();
         this.minValidTime = head.minValidTime();
     }
@@ -271,7 +275,8 @@ final class HeadAppender implements Appender {
     private AppendResult commit(boolean pinning) {
         if (pinning) {
             pinAll();
-        } else {
+        } else if ((collectionsAtStart & 1) != 0 || head.collections() != collectionsAtStart) {
+            // A collection ran since this appender resolved its first series: some may be gone.
             replaceDead();
         }
         if (head.wal != null) {
