@@ -51,6 +51,8 @@ public final class Head implements Appendable, Queryable, MetricSource {
      * it (under the stripe lock that made it findable), so the commit cannot miss it.
      */
     final org.agrona.collections.LongHashSet unlogged = new org.agrona.collections.LongHashSet();
+    /** Batch arrays of ended appenders, for the next ones (see {@link HeadAppender.BatchArrays}). */
+    final HeadAppender.BatchArrays.Pool batchArrays = new HeadAppender.BatchArrays.Pool();
     private final ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(RecordEncoder::new);
     final StripeSeries series = new StripeSeries();
     final MemPostings postings = new MemPostings();

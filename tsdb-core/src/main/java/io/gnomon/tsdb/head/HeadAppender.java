@@ -26,9 +26,9 @@ final class HeadAppender implements Appender {
     private final long chunkRange;
     private final long minValidTime;
 
-    private MemSeries[] sSeries = new MemSeries[INITIAL];
-    private long[] sT = new long[INITIAL];
-    private long[] sV = new long[INITIAL];
+    private MemSeries[] sSeries;
+    private long[] sT;
+    private long[] sV;
     /** Marks created-timestamp zeros, which are stored but are not the caller's samples; lazily allocated. */
     private boolean[] sCt;
     /**
@@ -69,6 +69,53 @@ final class HeadAppender implements Appender {
         this.collectionsAtStart = head.collections();
         this.chunkRange = head.options().chunkRange();
         this.minValidTime = head.minValidTime();
+        BatchArrays b = head.batchArrays.take();
+        if (b != null) {
+            sSeries = b.series;
+            sT = b.t;
+            sV = b.v;
+        } else {
+            sSeries = new MemSeries[INITIAL];
+            sT = new long[INITIAL];
+            sV = new long[INITIAL];
+        }
+    }
+
+    /**
+     * The three batch arrays, handed back to the head's {@link BatchArrays.Pool} when a batch
+     * ends so that the next appender starts at the size batches have (a 10k-sample batch grew
+     * through eight copies of three arrays each time).
+     */
+    record BatchArrays(MemSeries[] series, long[] t, long[] v) {
+        /** Arrays larger than this many entries are left to the GC, not kept. */
+        static final int MAX_POOLED = 1 << 16;
+
+        /** A few arrays sets, taken and returned without locks. */
+        static final class Pool {
+            private final BatchArrays[] slots = new BatchArrays[8];
+            private static final java.lang.invoke.VarHandle SLOTS =
+                java.lang.invoke.MethodHandles.arrayElementVarHandle(BatchArrays[].class);
+
+            BatchArrays take() {
+                for (int i = 0; i < slots.length; i++) {
+                    if (slots[i] != null) {
+                        BatchArrays b = (BatchArrays) SLOTS.getAndSet(slots, i, (BatchArrays) null);
+                        if (b != null) {
+                            return b;
+                        }
+                    }
+                }
+                return null;
+            }
+
+            void give(BatchArrays b) {
+                for (int i = 0; i < slots.length; i++) {
+                    if (slots[i] == null && SLOTS.compareAndSet(slots, i, (BatchArrays) null, b)) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -663,6 +710,10 @@ final class HeadAppender implements Appender {
     }
 
     private void release() {
+        if (sSeries != null && sSeries.length <= BatchArrays.MAX_POOLED) {
+            java.util.Arrays.fill(sSeries, 0, n, null); // the pool must not keep series alive
+            head.batchArrays.give(new BatchArrays(sSeries, sT, sV));
+        }
         lastIndex = null;
         sSeries = null;
         sT = null;
