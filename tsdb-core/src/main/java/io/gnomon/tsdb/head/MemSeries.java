@@ -171,6 +171,27 @@ final class MemSeries extends XorChunk {
         return touchTail() + (int) nextAt + (cut == NO_CHUNKS ? 1 : 0);
     }
 
+    /** Series {@link #touch}ed ahead of a loop of appends: their lines fit in L1 and L2 with room. */
+    static final int TOUCH_AHEAD = 256;
+
+    /**
+     * {@link #touch}es the series in {@code batch[from, to)} (once per run of one series); returns
+     * a value of no meaning for the caller to keep. Measured with 100k series, one sample each:
+     * about 20% of the cost of the appends that follow.
+     */
+    static int touchAll(MemSeries[] batch, int from, int to) {
+        int sink = 0;
+        MemSeries prev = null;
+        for (int k = from; k < to; k++) {
+            MemSeries s = batch[k];
+            if (s != prev && s != null) {
+                sink += s.touch();
+                prev = s;
+            }
+        }
+        return sink;
+    }
+
     /** Whether the open chunk (this) holds samples. */
     private boolean hasOpen() {
         return numSamples() > 0;
