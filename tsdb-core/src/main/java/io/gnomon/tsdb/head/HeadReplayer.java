@@ -94,7 +94,7 @@ public final class HeadReplayer {
                     unknownRefs++;
                     return;
                 }
-                shards.add(s, t, Double.doubleToRawLongBits(v), false);
+                shards.add(s, resolvedRef, t, Double.doubleToRawLongBits(v), false);
             }
 
             @Override
@@ -104,7 +104,7 @@ public final class HeadReplayer {
                     unknownRefs++;
                     return;
                 }
-                shards.addWithStart(s, t, Double.doubleToRawLongBits(v), st);
+                shards.addWithStart(s, resolvedRef, t, Double.doubleToRawLongBits(v), st);
             }
 
             @Override
@@ -114,14 +114,14 @@ public final class HeadReplayer {
                     unknownRefs++;
                     return;
                 }
-                shards.add(s, t, xorBits, true);
+                shards.add(s, resolvedRef, t, xorBits, true);
             }
 
             @Override
             public void tombstone(long ref, long mint, long maxt) {
                 MemSeries s = resolve(ref);
                 if (s != null) {
-                    shards.addDelete(s, mint, maxt);
+                    shards.addDelete(s, resolvedRef, mint, maxt);
                 }
             }
 
@@ -129,7 +129,7 @@ public final class HeadReplayer {
             public void xorBase(long ref, long bits) {
                 MemSeries s = resolve(ref);
                 if (s != null) {
-                    shards.addBase(s, bits);
+                    shards.addBase(s, resolvedRef, bits);
                 }
             }
 
@@ -191,8 +191,23 @@ public final class HeadReplayer {
         return st;
     }
 
+    /** The head's ref of the series that {@link #resolve} found last. */
+    private long resolvedRef;
+
+    /**
+     * The series logged under {@code ref}, or null; its head ref is left in {@link #resolvedRef}
+     * so that queuing its samples need not read the series object (a cache miss per sample on
+     * the one thread that decodes the log, which bounds replay).
+     */
     private MemSeries resolve(long ref) {
-        long mapped = remap.get(ref);
-        return head.series.getByRef(mapped == -1 ? ref : mapped);
+        long r = ref;
+        if (!remap.isEmpty()) {
+            long mapped = remap.get(ref);
+            if (mapped != -1) {
+                r = mapped;
+            }
+        }
+        resolvedRef = r;
+        return head.series.getByRef(r);
     }
 }

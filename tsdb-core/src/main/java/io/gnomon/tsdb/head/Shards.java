@@ -55,6 +55,8 @@ final class Shards {
     private final StColumns startTimestamps;
     private final long minValidTime;
     private final int n;
+    /** {@code n - 1} when {@code n} is a power of two (a mask picks the worker), else -1 (a modulo). */
+    private final int mask;
     private final Batch[] filling;
     private final BlockingQueue<Batch>[] queues;
     private final BlockingQueue<Batch> free;
@@ -69,6 +71,7 @@ final class Shards {
         this.startTimestamps = head.startTimestamps;
         this.minValidTime = head.minValidTime();
         this.n = workers;
+        this.mask = Integer.bitCount(workers) == 1 ? workers - 1 : -1;
         this.filling = new Batch[workers];
         this.queues = new BlockingQueue[workers];
         this.free = new ArrayBlockingQueue<>(workers * (QUEUE + 2));
@@ -90,36 +93,42 @@ final class Shards {
         }
     }
 
+    /*
+     * Every method takes the series and its ref ({@code s.ref()}, passed so that the decoding
+     * thread does not read the series object: with many series that is a cache miss per sample
+     * on the thread that bounds replay). The ref picks the worker that owns the series.
+     */
+
     /** Queues one sample; {@code bits} is the value's bits, or its XOR when {@code xor}. */
-    void add(MemSeries s, long t, long bits, boolean xor) {
-        add(s, t, bits, xor, false);
+    void add(MemSeries s, long ref, long t, long bits, boolean xor) {
+        add(s, ref, t, bits, xor, false);
     }
 
     /** Queues one sample given by its value bits, with its start timestamp {@code st} (0: none). */
-    void addWithStart(MemSeries s, long t, long bits, long st) {
-        add(s, t, bits, false, false, false, st);
+    void addWithStart(MemSeries s, long ref, long t, long bits, long st) {
+        add(s, ref, t, bits, false, false, false, st);
     }
 
     /** Queues a new XOR base for a series (no sample), in log order with its samples. */
-    void addBase(MemSeries s, long bits) {
-        add(s, Long.MIN_VALUE, bits, false, true);
+    void addBase(MemSeries s, long ref, long bits) {
+        add(s, ref, Long.MIN_VALUE, bits, false, true);
     }
 
     /** Queues a deletion of the series' samples in {@code [mint, maxt]}, in log order with its samples. */
-    void addDelete(MemSeries s, long mint, long maxt) {
-        add(s, mint, maxt, false, false, true);
+    void addDelete(MemSeries s, long ref, long mint, long maxt) {
+        add(s, ref, mint, maxt, false, false, true);
     }
 
-    private void add(MemSeries s, long t, long bits, boolean xor, boolean base) {
-        add(s, t, bits, xor, base, false);
+    private void add(MemSeries s, long ref, long t, long bits, boolean xor, boolean base) {
+        add(s, ref, t, bits, xor, base, false);
     }
 
-    private void add(MemSeries s, long t, long bits, boolean xor, boolean base, boolean del) {
-        add(s, t, bits, xor, base, del, 0L);
+    private void add(MemSeries s, long ref, long t, long bits, boolean xor, boolean base, boolean del) {
+        add(s, ref, t, bits, xor, base, del, 0L);
     }
 
-    private void add(MemSeries s, long t, long bits, boolean xor, boolean base, boolean del, long st) {
-        int w = n == 1 ? 0 : (int) (s.ref() % n);
+    private void add(MemSeries s, long ref, long t, long bits, boolean xor, boolean base, boolean del, long st) {
+        int w = mask >= 0 ? (int) (ref & mask) : (int) (ref % n);
         Batch b = filling[w];
         int i = b.n;
         b.series[i] = s;
