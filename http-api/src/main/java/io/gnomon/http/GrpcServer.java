@@ -1,5 +1,6 @@
 package io.gnomon.http;
 
+import io.gnomon.tsdb.codec.Gunzip;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,7 +29,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -41,7 +41,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A minimal gRPC server over Netty's HTTP/2 codec: unary methods only, which is all OTLP needs.
@@ -255,22 +254,17 @@ public final class GrpcServer implements Closeable {
             if (flag != 1 || !gzip) {
                 return new Reply(INVALID_ARGUMENT, "compressed gRPC message without grpc-encoding gzip", null);
             }
-            byte[] raw;
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b, 5, (int) len))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxMessageBytes, len * 4 + 64));
-                byte[] buf = new byte[16384];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (out.size() + n > maxMessageBytes) {
-                        return new Reply(RESOURCE_EXHAUSTED, "gRPC message too large after gunzip [limit=" + maxMessageBytes + "]", null);
-                    }
-                    out.write(buf, 0, n);
-                }
-                raw = out.toByteArray();
-            } catch (IOException e) {
+            Gunzip g = Gunzip.forThread();
+            int n;
+            try {
+                n = g.inflate(b, 5, (int) len, null, maxMessageBytes);
+            } catch (Gunzip.CorruptGzipException e) {
                 return new Reply(INVALID_ARGUMENT, "malformed gzip message [detail=" + e.getMessage() + "]", null);
             }
-            return m.call(raw, 0, raw.length);
+            if (n < 0) {
+                return new Reply(RESOURCE_EXHAUSTED, "gRPC message too large after gunzip [limit=" + maxMessageBytes + "]", null);
+            }
+            return m.call(g.output(), 0, n);
         }
 
         private void release() {

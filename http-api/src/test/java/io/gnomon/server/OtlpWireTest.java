@@ -119,6 +119,11 @@ class OtlpWireTest {
             .post(RequestBody.create(body, MediaType.get("application/grpc"))).build()).execute();
     }
 
+    static Response callGzip(String path, byte[] body) throws Exception {
+        return h2.newCall(new Request.Builder().url(grpc + path).header("te", "trailers").header("grpc-encoding", "gzip")
+            .post(RequestBody.create(body, MediaType.get("application/grpc"))).build()).execute();
+    }
+
     static String status(Response r) throws Exception {
         String s = r.header("grpc-status");
         if (s == null) {
@@ -154,6 +159,31 @@ class OtlpWireTest {
         }
         try (Response r = call(EXPORT, new byte[] {1, 0, 0, 0, 1, 7})) {
             assertEquals("3", status(r)); // compressed flag without grpc-encoding
+        }
+    }
+
+    /** A gzip-compressed message (flag 1, grpc-encoding gzip) is stored; corrupt gzip is INVALID_ARGUMENT, named. */
+    @Test
+    void grpcGzipMessages() throws Exception {
+        long now = System.currentTimeMillis();
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
+            g.write(request("grpc_gzip_ok", now));
+        }
+        byte[] gz = z.toByteArray();
+        byte[] framed = frame(gz);
+        framed[0] = 1;
+        try (Response r = callGzip(EXPORT, framed)) {
+            assertEquals("0", status(r));
+        }
+        assertTrue(stored("grpc_gzip_ok"));
+        byte[] bad = framed.clone();
+        bad[bad.length - 6] ^= 0x55; // inside the trailer's CRC32
+        try (Response r = callGzip(EXPORT, bad)) {
+            assertEquals("3", status(r));
+            String m = r.header("grpc-message") != null ? r.header("grpc-message") : r.trailers().get("grpc-message");
+            assertNotNull(m);
+            assertTrue(m.contains("gzip"), m);
         }
     }
 }

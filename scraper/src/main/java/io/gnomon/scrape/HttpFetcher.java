@@ -2,7 +2,7 @@ package io.gnomon.scrape;
 
 import io.gnomon.scrape.config.HttpClientConfig;
 import io.gnomon.scrape.http.ConfiguredHttpClient;
-import java.io.ByteArrayInputStream;
+import io.gnomon.tsdb.codec.Gunzip;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +19,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * Fetches scrape bodies with the JDK {@link HttpClient}, asynchronously: no thread waits on a slow
@@ -283,40 +281,24 @@ final class HttpFetcher {
 
         private byte[] inflate(byte[] src, int n, BufferPool pool) {
             byte[] out = pool.take(Math.max(n * 4, 64 * 1024));
-            int o = 0;
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(src, 0, n), 16 * 1024)) {
-                while (true) {
-                    if (o == out.length) {
-                        if (o >= maxBytes) {
-                            // one more byte means over the limit
-                            if (in.read() >= 0) {
-                                throw new ScrapeException("body size limit exceeded (limit " + maxBytes + " bytes, after gzip decompression)");
-                            }
-                            break;
-                        }
-                        byte[] nb = new byte[(int) Math.min(Math.min(Integer.MAX_VALUE - 16, maxBytes), (long) out.length * 2)];
-                        System.arraycopy(out, 0, nb, 0, o);
-                        pool.give(out);
-                        out = nb;
-                    }
-                    int r = in.read(out, o, out.length - o);
-                    if (r < 0) {
-                        break;
-                    }
-                    o += r;
-                }
-            } catch (ZipException | java.io.EOFException e) {
+            Gunzip g = Gunzip.forThread();
+            int o;
+            try {
+                o = g.inflate(src, 0, n, out, (int) Math.min(Integer.MAX_VALUE - 16, maxBytes));
+            } catch (Gunzip.CorruptGzipException e) {
                 pool.give(out);
                 throw new ScrapeException("invalid gzip body: " + e.getMessage());
-            } catch (IOException e) {
+            }
+            if (o < 0) {
                 pool.give(out);
-                throw new ScrapeException("reading the gzip body failed: " + e.getMessage());
-            } catch (ScrapeException e) {
-                pool.give(out);
-                throw e;
+                throw new ScrapeException("body size limit exceeded (limit " + maxBytes + " bytes, after gzip decompression)");
+            }
+            byte[] result = g.output();
+            if (result != out) {
+                pool.give(out); // outgrown: the larger array carries the body
             }
             inflatedLength = o;
-            return out;
+            return result;
         }
     }
 }

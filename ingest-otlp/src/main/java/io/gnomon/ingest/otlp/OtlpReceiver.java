@@ -3,14 +3,13 @@ package io.gnomon.ingest.otlp;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.gnomon.tsdb.codec.Gunzip;
 import io.gnomon.tsdb.storage.AppendResult;
 import io.gnomon.tsdb.storage.Appendable;
 import io.gnomon.tsdb.storage.Appender;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -18,8 +17,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * The OTLP metrics receiver, independent of the transport: the HTTP routes hand over two headers
@@ -189,13 +186,20 @@ public final class OtlpReceiver {
         int rawLen = len;
         try {
             if (gzip) {
-                raw = gunzip(body, off, len, options.maxDecompressedSize());
-                if (raw == null) {
+                Gunzip g = Gunzip.forThread();
+                int n;
+                try {
+                    n = g.inflate(body, off, len, null, options.maxDecompressedSize());
+                } catch (Gunzip.CorruptGzipException e) {
+                    throw MalformedOtlpException.gzip(e.getMessage());
+                }
+                if (n < 0) {
                     return error(413, enc, tooLarge("decompressed body", options.maxDecompressedSize() + 1L,
                         options.maxDecompressedSize()), 0);
                 }
+                raw = g.output();
                 rawOff = 0;
-                rawLen = raw.length;
+                rawLen = n;
             }
             if (enc == Encoding.JSON) {
                 req = OtlpJson.parse(new String(raw, rawOff, rawLen, StandardCharsets.UTF_8));
@@ -349,28 +353,6 @@ public final class OtlpReceiver {
             throw MalformedOtlpException.protobuf(e.getMessage());
         } catch (IOException e) {
             throw MalformedOtlpException.protobuf(String.valueOf(e.getMessage()));
-        }
-    }
-
-    /** Gunzips at most {@code limit} bytes; null when there are more. */
-    static byte[] gunzip(byte[] b, int off, int len, int limit) {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b, off, len), 8192)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, Math.max(1024, len * 4)));
-            byte[] buf = new byte[16384];
-            int total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > limit) {
-                    return null;
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        } catch (ZipException | java.io.EOFException e) {
-            throw MalformedOtlpException.gzip(String.valueOf(e.getMessage()));
-        } catch (IOException e) {
-            throw MalformedOtlpException.gzip(String.valueOf(e.getMessage()));
         }
     }
 
