@@ -47,13 +47,19 @@ public final class Main {
             });
         }
         // SIGHUP reloads the configuration, as in Prometheus; a bad file is logged and the old one keeps running.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+        sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
             try {
                 server.reloadConfig();
             } catch (RuntimeException e) {
                 log.severe("reloading the configuration failed, keeping the previous one: " + e.getMessage());
             }
         });
+        if (before == sun.misc.SignalHandler.SIG_IGN) {
+            // The JVM leaves a signal that the process inherited as ignored (nohup) ignored and
+            // installs nothing; Prometheus (Go) takes it over. Say so rather than ignore reloads.
+            log.warning("SIGHUP was ignored when this process started (nohup?) and stays ignored: kill -HUP will not "
+                + "reload the configuration; use POST /-/reload with --web.enable-lifecycle");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gnomon-shutdown"));
         try {
             log.info("starting gnomon version=" + build.version() + " revision=" + build.revision());

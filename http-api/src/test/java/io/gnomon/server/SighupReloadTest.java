@@ -25,8 +25,24 @@ class SighupReloadTest {
     @TempDir
     Path dir;
 
+    /**
+     * Whether this JVM was started with SIGHUP ignored (under {@code nohup}): a child inherits
+     * that, and a JVM does not take over an ignored SIGHUP, so the server cannot see the signal.
+     * Asking installs nothing when it is ignored, and puts the previous handler back otherwise.
+     */
+    static boolean hupIgnoredHere() {
+        sun.misc.Signal hup = new sun.misc.Signal("HUP");
+        sun.misc.SignalHandler before = sun.misc.Signal.handle(hup, sun.misc.SignalHandler.SIG_DFL);
+        if (before == sun.misc.SignalHandler.SIG_IGN) {
+            return true;
+        }
+        sun.misc.Signal.handle(hup, before);
+        return false;
+    }
+
     @Test
     void sighupReloads() throws Exception {
+        boolean ignored = hupIgnoredHere();
         Path cfg = dir.resolve("prometheus.yml");
         Files.writeString(cfg, "scrape_configs:\n  - job_name: first\n    static_configs:\n      - targets: ['127.0.0.1:1']\n");
         Path log = dir.resolve("stderr.log");
@@ -43,6 +59,12 @@ class SighupReloadTest {
             HttpClient c = HttpClient.newHttpClient();
             assertTrue(get(c, targets).contains("\"scrapePool\":\"first\""));
 
+            if (ignored) {
+                // Inherited from this test's JVM: the server must say that kill -HUP will not work.
+                ScrapingServerTest.await("the warning about the ignored SIGHUP", () -> read(log).contains("SIGHUP was ignored"));
+                org.junit.jupiter.api.Assumptions.assumeFalse(true,
+                    "SIGHUP is ignored in this test run (started under nohup?); the server warned, reloads by signal cannot be tested");
+            }
             Files.writeString(cfg, "scrape_configs:\n  - job_name: [broken\n");
             hupUntil(p, log, "the refusal in the log", () -> read(log).contains("reloading the configuration failed"));
             assertTrue(get(c, targets).contains("\"scrapePool\":\"first\""));
@@ -62,9 +84,8 @@ class SighupReloadTest {
     }
 
     /**
-     * Sends SIGHUP until {@code done} holds (again every 5 s: a reload is idempotent, and once in a
-     * full-suite run on a loaded machine the first signal left no trace within 60 s); on timeout the
-     * failure says whether the server is alive and shows its log.
+     * Sends SIGHUP until {@code done} holds (again every 5 s; a reload is idempotent); on timeout
+     * the failure says whether the server is alive and shows its log.
      */
     static void hupUntil(Process p, Path log, String what, java.util.function.BooleanSupplier done) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
