@@ -61,6 +61,19 @@ public final class Gunzip {
      * @throws CorruptGzipException when the data is not valid gzip
      */
     public int inflate(byte[] src, int off, int len, byte[] dst, int limit) {
+        try {
+            int n = inflateInto(src, off, len, dst, limit);
+            if (n < 0) {
+                out = null;
+            }
+            return n;
+        } catch (RuntimeException e) {
+            out = null; // a thread's instance keeps no body it has no result for
+            throw e;
+        }
+    }
+
+    private int inflateInto(byte[] src, int off, int len, byte[] dst, int limit) {
         java.util.Objects.checkFromIndexSize(off, len, src.length);
         if (limit < 0) {
             throw new IllegalArgumentException("negative limit " + limit);
@@ -101,9 +114,14 @@ public final class Gunzip {
         return o;
     }
 
-    /** The array holding the last result (see {@link #inflate}). */
+    /**
+     * The array holding the last result (see {@link #inflate}), handed over: the instance drops
+     * its reference, so a thread's instance does not keep the last body alive. Call once per result.
+     */
     public byte[] output() {
-        return out;
+        byte[] o = out;
+        out = null;
+        return o;
     }
 
     /** Inflates one member's deflate data to the end of its stream; returns the new length, or -1 past the limit. */

@@ -87,6 +87,20 @@ class GunzipTest {
         assertEquals(null, inflate(gz, 0));
         Gunzip g = Gunzip.forThread();
         assertEquals(-1, g.inflate(gz, 0, gz.length, new byte[20_000], 9_999), "a large array does not lift the limit");
+        assertEquals(null, g.output(), "no array is kept after a refusal");
+    }
+
+    @Test
+    void theOutputIsHandedOverNotKept() throws IOException {
+        byte[] gz = gzip(data(new Random(5), 1000, true));
+        Gunzip g = Gunzip.forThread();
+        assertEquals(1000, g.inflate(gz, 0, gz.length, null, 1 << 20));
+        assertTrue(g.output() != null);
+        assertEquals(null, g.output(), "handed over once");
+        byte[] bad = gz.clone();
+        bad[bad.length - 8] ^= 1;
+        assertThrows(CorruptGzipException.class, () -> g.inflate(bad, 0, bad.length, null, 1 << 20));
+        assertEquals(null, g.output(), "nothing kept after a failure");
     }
 
     @Test
