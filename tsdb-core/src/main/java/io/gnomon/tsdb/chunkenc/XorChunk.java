@@ -102,7 +102,9 @@ import java.util.Objects;
  * third object between them (measured: about half the cost per sample when every sample is of
  * another series). Such a subclass ends a chunk with {@link #cutOff()}, which hands the samples to
  * a new plain chunk and leaves the subclass empty for the next one, and replaces or drops its
- * samples with {@link #assign} and {@link #clear()}. Nothing else is overridable.
+ * samples with {@link #assign} and {@link #clear()}. Every method is final: a subclass that keeps
+ * more state than the chunk's (the head's newest timestamp, its cut time) routes appends through
+ * its own method and calls {@link #append} from there.
  *
  * <h2>Thread-safety</h2>
  *
@@ -259,7 +261,7 @@ public class XorChunk implements Chunk {
      *
      * @throws IllegalStateException when the chunk already holds {@link XorChunkDescriptor#MAX_SAMPLES} samples
      */
-    public void append(long t, double v) {
+    public final void append(long t, double v) {
         int n = count;
         if (data.length - (bitPos >>> 3) < HEADROOM) {
             grow();
@@ -420,7 +422,7 @@ public class XorChunk implements Chunk {
     }
 
     /** Shrinks the array to the encoded length; call when the chunk is cut. Appending after it still works. */
-    public void trim() {
+    public final void trim() {
         syncHeader();
         int used = length();
         if (data.length != used) {
@@ -429,7 +431,7 @@ public class XorChunk implements Chunk {
     }
 
     /** Encoded length in bytes, header and padding included. */
-    public int length() {
+    public final int length() {
         return (bitPos + 7) >>> 3;
     }
 
@@ -439,22 +441,22 @@ public class XorChunk implements Chunk {
     }
 
     /** Bytes held by the backing array (for memory accounting and tests). */
-    public int capacity() {
+    public final int capacity() {
         return data.length;
     }
 
     /** The timestamp of the last sample; undefined when the chunk is empty. */
-    public long lastTimestamp() {
+    public final long lastTimestamp() {
         return t;
     }
 
     /** The bits of the last sample's value; undefined when the chunk is empty. */
-    public long lastValueBits() {
+    public final long lastValueBits() {
         return vBits;
     }
 
     /** The timestamp of the first sample; decodes the header varint. Undefined when empty. */
-    public long firstTimestamp() {
+    public final long firstTimestamp() {
         long u = 0;
         int shift = 0;
         int p = HEADER_SIZE;
@@ -468,23 +470,23 @@ public class XorChunk implements Chunk {
     }
 
     @Override
-    public Encoding encoding() {
+    public final Encoding encoding() {
         return Encoding.XOR;
     }
 
     @Override
-    public ByteBuffer bytes() {
+    public final ByteBuffer bytes() {
         syncHeader();
         return ByteBuffer.wrap(data, 0, length()).slice().asReadOnlyBuffer();
     }
 
     @Override
-    public int numSamples() {
+    public final int numSamples() {
         return count;
     }
 
     @Override
-    public SampleIterator iterator(SampleIterator reuse) {
+    public final SampleIterator iterator(SampleIterator reuse) {
         return snapshotIterator(reuse instanceof XorIterator ? (XorIterator) reuse : null);
     }
 
@@ -492,7 +494,7 @@ public class XorChunk implements Chunk {
      * An iterator over the samples appended so far; later appends are not seen. Call under the
      * lock that guards {@link #append}; the iterator may be used after the lock is released.
      */
-    public XorIterator snapshotIterator(XorIterator reuse) {
+    public final XorIterator snapshotIterator(XorIterator reuse) {
         XorIterator it = reuse != null ? reuse : new XorIterator();
         it.reset(data, 0, length(), count);
         return it;

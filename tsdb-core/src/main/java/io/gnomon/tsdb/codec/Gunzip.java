@@ -78,11 +78,11 @@ public final class Gunzip {
         if (limit < 0) {
             throw new IllegalArgumentException("negative limit " + limit);
         }
-        out = dst != null ? dst : new byte[(int) Math.min(limit, Math.max(1024L, (long) len * 4))];
-        int end = off + len;
         if (len == 0) {
             throw new CorruptGzipException("empty gzip stream");
         }
+        out = dst != null ? dst : new byte[(int) Math.min(limit, Math.max(1024L, (long) len * 4))];
+        int end = off + len;
         int p = off;
         int o = 0;
         do {

@@ -51,6 +51,27 @@ public final class Head implements Appendable, Queryable, MetricSource {
      * it (under the stripe lock that made it findable), so the commit cannot miss it.
      */
     final org.agrona.collections.LongHashSet unlogged = new org.agrona.collections.LongHashSet();
+    /**
+     * Logs one SERIES record for those of the series that {@code visit} hands out whose records
+     * are not logged yet (each is then logged), before the caller logs a record naming them.
+     * Under {@link #walLock}. {@code visit} may hand out a series more than once.
+     */
+    void logNewSeries(RecordEncoder enc, java.util.function.Consumer<java.util.function.Consumer<MemSeries>> visit) {
+        enc.beginSeries();
+        synchronized (unlogged) {
+            if (!unlogged.isEmpty()) {
+                visit.accept(s -> {
+                    if (unlogged.remove(s.ref())) {
+                        enc.series(s.ref(), s.labels);
+                    }
+                });
+            }
+        }
+        if (enc.count() > 0) {
+            wal.submit(enc.buffer(), 0, enc.finish());
+        }
+    }
+
     /** Batch arrays of ended appenders, for the next ones (see {@link HeadAppender.BatchArrays}). */
     final HeadAppender.BatchArrays.Pool batchArrays = new HeadAppender.BatchArrays.Pool();
     private final ThreadLocal<RecordEncoder> encoders = ThreadLocal.withInitial(RecordEncoder::new);
@@ -332,19 +353,7 @@ public final class Head implements Appendable, Queryable, MetricSource {
                 long last;
                 synchronized (walLock) {
                     // A deletion record must not name a series whose SERIES record is not logged yet.
-                    enc.beginSeries();
-                    synchronized (unlogged) {
-                        if (!unlogged.isEmpty()) {
-                            for (MemSeries s : hit) {
-                                if (unlogged.remove(s.ref())) {
-                                    enc.series(s.ref(), s.labels);
-                                }
-                            }
-                        }
-                    }
-                    if (enc.count() > 0) {
-                        wal.submit(enc.buffer(), 0, enc.finish());
-                    }
+                    logNewSeries(enc, each -> hit.forEach(each));
                     enc.beginTombstones();
                     for (MemSeries s : hit) {
                         enc.tombstone(s.ref(), mint, maxt);

@@ -643,44 +643,24 @@ final class HeadAppender implements Appender {
     }
 
     /** Writes one SERIES record for the not-yet-logged series this batch references. Under walLock. */
+    /** Logs the SERIES records of the batch's series that are not logged yet (see {@link Head#logNewSeries}). Under walLock. */
     private void logNewSeries(io.gnomon.tsdb.record.RecordEncoder enc) {
-        var unlogged = head.unlogged;
-        enc.beginSeries();
-        synchronized (unlogged) {
-            if (!unlogged.isEmpty()) {
-                encodeNewSeries(enc, unlogged);
-            }
-        }
-        if (enc.count() > 0) {
-            head.wal.submit(enc.buffer(), 0, enc.finish());
-        }
-    }
-
-    /** Encodes (and removes from {@code unlogged}) the batch's series that are not logged yet. */
-    private void encodeNewSeries(io.gnomon.tsdb.record.RecordEncoder enc, org.agrona.collections.LongHashSet unlogged) {
-        MemSeries prev = null;
-        for (int i = 0; i < n; i++) {
-            MemSeries s = sSeries[i];
-            // One lookup per run of a series' samples (remote-write sends a series' samples together).
-            if (s != prev && unlogged.remove(s.ref())) {
-                enc.series(s.ref(), s.labels);
-            }
-            prev = s;
-        }
-        if (exSeries != null) {
-            for (MemSeries s : exSeries) {
-                if (unlogged.remove(s.ref())) {
-                    enc.series(s.ref(), s.labels);
+        head.logNewSeries(enc, each -> {
+            MemSeries prev = null;
+            for (int i = 0; i < n; i++) {
+                MemSeries s = sSeries[i];
+                if (s != prev) { // once per run of a series' samples (remote-write sends them together)
+                    each.accept(s);
+                    prev = s;
                 }
             }
-        }
-        if (mdSeries != null) {
-            for (MemSeries s : mdSeries) {
-                if (unlogged.remove(s.ref())) {
-                    enc.series(s.ref(), s.labels);
-                }
+            if (exSeries != null) {
+                exSeries.forEach(each);
             }
-        }
+            if (mdSeries != null) {
+                mdSeries.forEach(each);
+            }
+        });
     }
 
     private long[] scratch(int size) {

@@ -89,47 +89,52 @@ public final class HeadReplayer {
 
             @Override
             public void sample(long ref, long t, double v) {
-                MemSeries s = resolve(ref);
+                long r = headRef(ref);
+                MemSeries s = head.series.getByRef(r);
                 if (s == null) {
                     unknownRefs++;
                     return;
                 }
-                shards.add(s, resolvedRef, t, Double.doubleToRawLongBits(v), false);
+                shards.add(s, r, t, Double.doubleToRawLongBits(v), false);
             }
 
             @Override
             public void stSample(long ref, long t, double v, long st) {
-                MemSeries s = resolve(ref);
+                long r = headRef(ref);
+                MemSeries s = head.series.getByRef(r);
                 if (s == null) {
                     unknownRefs++;
                     return;
                 }
-                shards.addWithStart(s, resolvedRef, t, Double.doubleToRawLongBits(v), st);
+                shards.addWithStart(s, r, t, Double.doubleToRawLongBits(v), st);
             }
 
             @Override
             public void xorSample(long ref, long t, long xorBits) {
-                MemSeries s = resolve(ref);
+                long r = headRef(ref);
+                MemSeries s = head.series.getByRef(r);
                 if (s == null) {
                     unknownRefs++;
                     return;
                 }
-                shards.add(s, resolvedRef, t, xorBits, true);
+                shards.add(s, r, t, xorBits, true);
             }
 
             @Override
             public void tombstone(long ref, long mint, long maxt) {
-                MemSeries s = resolve(ref);
+                long r = headRef(ref);
+                MemSeries s = head.series.getByRef(r);
                 if (s != null) {
-                    shards.addDelete(s, resolvedRef, mint, maxt);
+                    shards.addDelete(s, r, mint, maxt);
                 }
             }
 
             @Override
             public void xorBase(long ref, long bits) {
-                MemSeries s = resolve(ref);
+                long r = headRef(ref);
+                MemSeries s = head.series.getByRef(r);
                 if (s != null) {
-                    shards.addBase(s, resolvedRef, bits);
+                    shards.addBase(s, r, bits);
                 }
             }
 
@@ -191,23 +196,21 @@ public final class HeadReplayer {
         return st;
     }
 
-    /** The head's ref of the series that {@link #resolve} found last. */
-    private long resolvedRef;
-
     /**
-     * The series logged under {@code ref}, or null; its head ref is left in {@link #resolvedRef}
-     * so that queuing its samples need not read the series object (a cache miss per sample on
-     * the one thread that decodes the log, which bounds replay).
+     * The head's ref for the series logged under {@code ref} (they differ when the log holds two
+     * SERIES records with the same labels). Samples are queued with it, so that the thread that
+     * decodes the log (it bounds replay) need not read the series object for it: a cache miss
+     * per sample with many series.
      */
-    private MemSeries resolve(long ref) {
-        long r = ref;
-        if (!remap.isEmpty()) {
-            long mapped = remap.get(ref);
-            if (mapped != -1) {
-                r = mapped;
-            }
+    private long headRef(long ref) {
+        if (remap.isEmpty()) {
+            return ref;
         }
-        resolvedRef = r;
-        return head.series.getByRef(r);
+        long mapped = remap.get(ref);
+        return mapped == -1 ? ref : mapped;
+    }
+
+    private MemSeries resolve(long ref) {
+        return head.series.getByRef(headRef(ref));
     }
 }

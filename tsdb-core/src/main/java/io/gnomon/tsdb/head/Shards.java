@@ -101,33 +101,25 @@ final class Shards {
 
     /** Queues one sample; {@code bits} is the value's bits, or its XOR when {@code xor}. */
     void add(MemSeries s, long ref, long t, long bits, boolean xor) {
-        add(s, ref, t, bits, xor, false);
+        queue(s, ref, t, bits, xor, false, false, 0L);
     }
 
     /** Queues one sample given by its value bits, with its start timestamp {@code st} (0: none). */
     void addWithStart(MemSeries s, long ref, long t, long bits, long st) {
-        add(s, ref, t, bits, false, false, false, st);
+        queue(s, ref, t, bits, false, false, false, st);
     }
 
     /** Queues a new XOR base for a series (no sample), in log order with its samples. */
     void addBase(MemSeries s, long ref, long bits) {
-        add(s, ref, Long.MIN_VALUE, bits, false, true);
+        queue(s, ref, Long.MIN_VALUE, bits, false, true, false, 0L);
     }
 
     /** Queues a deletion of the series' samples in {@code [mint, maxt]}, in log order with its samples. */
     void addDelete(MemSeries s, long ref, long mint, long maxt) {
-        add(s, ref, mint, maxt, false, false, true);
+        queue(s, ref, mint, maxt, false, false, true, 0L);
     }
 
-    private void add(MemSeries s, long ref, long t, long bits, boolean xor, boolean base) {
-        add(s, ref, t, bits, xor, base, false);
-    }
-
-    private void add(MemSeries s, long ref, long t, long bits, boolean xor, boolean base, boolean del) {
-        add(s, ref, t, bits, xor, base, del, 0L);
-    }
-
-    private void add(MemSeries s, long ref, long t, long bits, boolean xor, boolean base, boolean del, long st) {
+    private void queue(MemSeries s, long ref, long t, long bits, boolean xor, boolean base, boolean del, long st) {
         int w = mask >= 0 ? (int) (ref & mask) : (int) (ref % n);
         Batch b = filling[w];
         int i = b.n;

@@ -97,10 +97,10 @@ public final class RecordEncoder {
         int p = pos;
         a[p++] = (byte) h;
         if (dRef != 1) {
-            p = uvarint(a, p, (dRef << 1) ^ (dRef >> 63));
+            p = uvarint(a, p, zigzag(dRef));
         }
         if (dT != 0) {
-            p = uvarint(a, p, (dT << 1) ^ (dT >> 63));
+            p = uvarint(a, p, zigzag(dT));
         }
         if (xorBits != 0) {
             int lz = Long.numberOfLeadingZeros(xorBits) >>> 3;
@@ -217,7 +217,12 @@ public final class RecordEncoder {
     }
 
     private void putVarint(long v) {
-        putUvarint((v << 1) ^ (v >> 63));
+        putUvarint(zigzag(v));
+    }
+
+    /** Go's signed-varint mapping: 0, -1, 1, -2, ... to 0, 1, 2, 3, ... */
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
     }
 
     /**

@@ -255,4 +255,35 @@ class HeadTest {
         assertEquals(A, sel.get(0).seriesLabels());
         assertArrayEquals(new Object[] {Labels.of("trace_id", "t1")}, sel.get(0).exemplars().stream().map(Exemplar::labels).toArray());
     }
+
+    /**
+     * An ended batch hands its arrays to the head for the next appender, without references to
+     * series (the pool must not keep collected series alive), and the next batch sees none of the
+     * previous batch's entries.
+     */
+    @Test
+    void batchArraysAreReusedWithoutTheirSeries() {
+        Head h = new Head(HeadOptions.defaults());
+        Appender a = h.appender();
+        for (int i = 0; i < 300; i++) {
+            a.append(0, Labels.of("__name__", "m", "i", Integer.toString(i)), 1000, i);
+        }
+        assertEquals(300, a.commit().samplesAppended());
+        HeadAppender.BatchArrays pooled = h.batchArrays.take();
+        assertTrue(pooled != null && pooled.series().length >= 300, "the grown arrays are pooled");
+        for (MemSeries s : pooled.series()) {
+            assertNull(s, "no series kept by the pool");
+        }
+        h.batchArrays.give(pooled);
+        Appender b = h.appender(); // takes the pooled arrays
+        b.append(0, Labels.of("__name__", "m", "i", "7"), 2000, 70);
+        AppendResult r = b.commit();
+        assertEquals(1, r.samplesAppended());
+        assertFalse(r.hasRejections(), r.describe());
+        Appender c = h.appender();
+        c.append(0, Labels.of("__name__", "m", "i", "8"), 2000, 80);
+        c.rollback(); // a rolled-back batch gives its arrays back too
+        assertTrue(h.batchArrays.take() != null);
+        assertEquals(301, h.samplesAppended.sum());
+    }
 }
