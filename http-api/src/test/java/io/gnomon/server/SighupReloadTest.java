@@ -105,6 +105,29 @@ class SighupReloadTest {
         }
     }
 
+    /**
+     * Started under {@code nohup} (SIGHUP inherited as ignored, which a JVM does not take over),
+     * the server says that kill -HUP will not reload and names the HTTP way; it still serves.
+     */
+    @Test
+    void warnsWhenStartedWithSighupIgnored() throws Exception {
+        Path log = dir.resolve("nohup-stderr.log");
+        List<String> cmd = new ArrayList<>(List.of("nohup", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "--web.listen-address=127.0.0.1:0", "--storage.tsdb.path=" + dir.resolve("data2")));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.contains("Gnomon listening on"), "unexpected first line: " + line + "\n" + read(log));
+            ScrapingServerTest.await("the warning about the ignored SIGHUP", () -> read(log).contains("SIGHUP was ignored"));
+            assertTrue(read(log).contains("POST /-/reload"), read(log));
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     static String get(HttpClient c, String url) throws Exception {
         return c.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
